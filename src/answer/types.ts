@@ -1,0 +1,62 @@
+import type { Sentence } from '../corpus/types.ts';
+import type { PaperHit } from '../retrieval/types.ts';
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** A retrieved paper handed to an answer provider as numbered source `[n]`. */
+export interface AnswerSource {
+  n: number;
+  paperId: string;
+  title: string;
+  abstract: string;
+  sentences: Sentence[];
+  hit: PaperHit;
+}
+
+export interface GenerationInput {
+  question: string;
+  /** The standalone query used for retrieval (follow-ups resolved). */
+  query: string;
+  history: ChatTurn[];
+  sources: AnswerSource[];
+}
+
+/**
+ * One small interface over every LLM: the extractive answerer and the LangChain chat models.
+ * `generate` streams answer text containing `[n]` markers.
+ */
+export interface AnswerProvider {
+  readonly name: string;
+  generate(input: GenerationInput, signal?: AbortSignal): AsyncIterable<string>;
+  /** Rewrites a follow-up into a standalone query; absent when the provider cannot. */
+  condense?(history: ChatTurn[], question: string, signal?: AbortSignal): Promise<string>;
+}
+
+export interface Citation {
+  n: number;
+  paperId: string;
+  title: string;
+  quote: string;
+  /** Character offsets of `quote` within the paper's abstract. */
+  start: number;
+  end: number;
+}
+
+export interface AskResult {
+  answer: string;
+  citations: Citation[];
+  refused: boolean;
+  query: string;
+  provider: string;
+  warning?: string;
+  timings: { retrieveMs: number; generateMs: number };
+  /** The papers retrieved for the answer, with their scores (for "show retrieval"). */
+  retrieved: Array<Pick<PaperHit, 'paperId' | 'title' | 'score' | 'scores'>>;
+}
+
+export type AskEvent =
+  | { type: 'text-delta'; text: string }
+  | { type: 'answer-end'; result: AskResult };

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+/** The project root, so commands work from any working directory. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const integer = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+/**
+ * Every setting, read from environment variables. This is the one place configuration
+ * is parsed and validated; README.md's configuration table mirrors it.
+ */
+export const configSchema = z.object({
+  PORT: integer(3000, 0, 65535),
+  HOST: z.string().default('127.0.0.1'),
+  SEEDS_DIR: z.string().default(path.join(PROJECT_ROOT, 'seeds')),
+  DATA_DIR: z.string().default(path.join(PROJECT_ROOT, 'data')),
+  PROMPTS_DIR: z.string().default(path.join(PROJECT_ROOT, 'prompts')),
+
+  EMBEDDINGS: z.enum(['auto', 'transformers', 'use']).default('auto'),
+  EMBEDDING_MODEL: z.string().default('Xenova/bge-small-en-v1.5'),
+  MODELS_DIR: z.string().default(path.join(PROJECT_ROOT, 'models')),
+  /** How long `auto` waits for the transformers.js model before falling back. */
+  EMBEDDINGS_LOAD_TIMEOUT_MS: integer(15000, 100, 600000),
+  EMBEDDING_THREADS: integer(0, 0, 64),
+
+  LLM_PROVIDER: z.enum(['extractive', 'openai', 'ollama']).default('extractive'),
+  LLM_MODEL: optionalString,
+  OPENAI_BASE_URL: z.string().default('https://api.openai.com/v1'),
+  OPENAI_API_KEY: optionalString,
+  OLLAMA_BASE_URL: z.string().default('http://127.0.0.1:11434'),
+  LLM_TIMEOUT_MS: integer(60000, 100, 600000),
+
+  ADMIN_TOKEN: optionalString,
+  API_TOKEN: optionalString,
+  RATE_LIMIT_PER_MIN: integer(120, 0, 1000000),
+  CORS_ORIGIN: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,35 @@
+/** Scores kept per paper for debugging and for the UI's "show retrieval" view. */
+export interface RetrievalScores {
+  /** Fused score used for ranking. */
+  fused: number;
+  /** Best BM25 score of the paper (raw), absent when the lexical side did not find it. */
+  lexical?: number;
+  /** Best cosine similarity of the paper's chunks/sentences to the query. */
+  vector?: number;
+  lexicalRank?: number;
+  vectorRank?: number;
+}
+
+export interface MatchedChunk {
+  chunkId: string;
+  text: string;
+  /** Character offsets within the abstract. */
+  start: number;
+  end: number;
+  score: number;
+}
+
+export interface PaperHit {
+  paperId: string;
+  title: string;
+  score: number;
+  snippet: string;
+  scores: RetrievalScores;
+  chunks: MatchedChunk[];
+}
+
+export interface SearchOptions {
+  k: number;
+  /** Restrict results to these papers. */
+  paperIds?: string[];
+}
