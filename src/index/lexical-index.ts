@@ -1,0 +1,63 @@
+import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
+import type { Paper } from '../corpus/types.ts';
+import { analyze } from '../text/terms.ts';
+
+interface LexicalDocument {
+  id: string;
+  title: string;
+  abstract: string;
+}
+
+export interface LexicalHit {
+  paperId: string;
+  score: number;
+}
+
+/** Title words name a paper's subject, so a match there counts more than one in the abstract. */
+export const TITLE_BOOST = 2;
+
+const INDEX_OPTIONS: Options<LexicalDocument> = {
+  fields: ['title', 'abstract'],
+  storeFields: [],
+  // The analysis (stopwords, Porter stems) happens in tokenize so queries and documents agree.
+  tokenize: (text) => analyze(text),
+  processTerm: (term) => term,
+};
+
+const SEARCH_OPTIONS: SearchOptions = {
+  boost: { title: TITLE_BOOST },
+  combineWith: 'OR',
+  prefix: false,
+  fuzzy: false,
+};
+
+/** BM25 over title (boosted) and abstract, one document per paper (MiniSearch, BM25+). */
+export class LexicalIndex {
+  private constructor(private readonly search: MiniSearch<LexicalDocument>) {}
+
+  static build(papers: Paper[]): LexicalIndex {
+    const search = new MiniSearch<LexicalDocument>(INDEX_OPTIONS);
+    search.addAll(papers.map((paper) => ({ id: paper.id, title: paper.title, abstract: paper.abstract })));
+    return new LexicalIndex(search);
+  }
+
+  static fromJSON(json: string): LexicalIndex {
+    return new LexicalIndex(MiniSearch.loadJSON<LexicalDocument>(json, INDEX_OPTIONS));
+  }
+
+  toJSON(): string {
+    return JSON.stringify(this.search);
+  }
+
+  get documentCount(): number {
+    return this.search.documentCount;
+  }
+
+  query(text: string, limit: number, filter?: (paperId: string) => boolean): LexicalHit[] {
+    const results = this.search.search(text, {
+      ...SEARCH_OPTIONS,
+      filter: filter ? (result) => filter(String(result.id)) : undefined,
+    });
+    return results.slice(0, limit).map((result) => ({ paperId: String(result.id), score: result.score }));
+  }
+}

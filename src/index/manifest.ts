@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Bumped whenever the on-disk layout or what is embedded changes: older indexes are rebuilt. */
+export const INDEX_FORMAT_VERSION = 1;
+
+export const manifestSchema = z.object({
+  formatVersion: z.number().int(),
+  embedder: z.object({ id: z.string().min(1), dimensions: z.number().int().positive() }),
+  /** SHA-256 over the seed files' names and bytes: tells whether the index is stale. */
+  corpusHash: z.string().min(1),
+  counts: z.object({
+    entries: z.number().int().nonnegative(),
+    papers: z.number().int().nonnegative(),
+    chunks: z.number().int().nonnegative(),
+    vectors: z.number().int().nonnegative(),
+  }),
+  hnsw: z.object({ space: z.literal('cosine'), m: z.number().int(), efConstruction: z.number().int(), efSearch: z.number().int() }),
+  builtAt: z.string(),
+  buildMs: z.number().nonnegative(),
+});
+
+export type IndexManifest = z.infer<typeof manifestSchema>;
