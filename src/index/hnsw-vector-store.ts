@@ -1,0 +1,127 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Document } from '@langchain/core/documents';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { SaveableVectorStore } from '@langchain/core/vectorstores';
+import hnswlib from 'hnswlib-node';
+import { z } from 'zod';
+import type { VectorUnitMetadata } from './vector-units.ts';
+
+const { HierarchicalNSW } = hnswlib;
+
+export interface HnswParameters {
+  /** Graph degree: higher = better recall, more memory. */
+  m: number;
+  efConstruction: number;
+  /** Candidate list size at query time (raised to k when k is larger). */
+  efSearch: number;
+}
+
+/** Measured on this corpus and the synthetic scale tiers (docs/performance.md). */
+export const DEFAULT_HNSW_PARAMETERS: HnswParameters = { m: 16, efConstruction: 200, efSearch: 64 };
+
+const storedUnitSchema = z.object({
+  pageContent: z.string(),
+  metadata: z.object({
+    chunkId: z.string(),
+    paperId: z.string(),
+    title: z.string(),
+    position: z.number(),
+    start: z.number(),
+    end: z.number(),
+    kind: z.enum(['chunk', 'sentence', 'title']),
+  }),
+});
+const storedArgsSchema = z.object({ dimensions: z.number().int().positive(), parameters: z.object({ m: z.number(), efConstruction: z.number(), efSearch: z.number() }) });
+
+const INDEX_FILE = 'hnswlib.index';
+const UNITS_FILE = 'units.json';
+const ARGS_FILE = 'args.json';
+
+/**
+ * A LangChain vector store over hnswlib-node. Written instead of community's `HNSWLib`
+ * because that one fixes M/efConstruction, leaves ef at 10 and returns cosine distances;
+ * this one takes tuned parameters and returns cosine similarity (higher is closer), so
+ * its scores can be fused with BM25 directly.
+ */
+export class HnswVectorStore extends SaveableVectorStore {
+  declare FilterType: (document: Document<VectorUnitMetadata>) => boolean;
+
+  private readonly index: InstanceType<typeof HierarchicalNSW>;
+  private readonly units: Document<VectorUnitMetadata>[] = [];
+
+  constructor(
+    embeddings: EmbeddingsInterface,
+    readonly dimensions: number,
+    readonly parameters: HnswParameters = DEFAULT_HNSW_PARAMETERS,
+    capacity = 1024,
+  ) {
+    super(embeddings, {});
+    this.index = new HierarchicalNSW('cosine', dimensions);
+    this.index.initIndex({ maxElements: capacity, m: parameters.m, efConstruction: parameters.efConstruction, randomSeed: 100 });
+    this.index.setEf(parameters.efSearch);
+  }
+
+  _vectorstoreType(): string {
+    return 'hnswlib-node';
+  }
+
+  get size(): number {
+    return this.units.length;
+  }
+
+  unit(label: number): Document<VectorUnitMetadata> | undefined {
+    return this.units[label];
+  }
+
+  async addDocuments(documents: Document<VectorUnitMetadata>[]): Promise<void> {
+    const vectors = await this.embeddings.embedDocuments(documents.map((document) => document.pageContent));
+    await this.addVectors(vectors, documents);
+  }
+
+  async addVectors(vectors: ArrayLike<number>[], documents: Document<VectorUnitMetadata>[]): Promise<void> {
+    if (vectors.length !== documents.length) throw new Error('addVectors: one vector per document is required');
+    const needed = this.units.length + vectors.length;
+    if (needed > this.index.getMaxElements()) this.index.resizeIndex(Math.max(needed, this.index.getMaxElements() * 2));
+    vectors.forEach((vector, offset) => {
+      if (vector.length !== this.dimensions) throw new Error(`Vector has ${vector.length} dimensions, index has ${this.dimensions}`);
+      this.index.addPoint(Array.from(vector), this.units.length);
+      this.units.push(documents[offset]!);
+    });
+  }
+
+  /** Nearest units with cosine similarity (1 − distance). */
+  async similaritySearchVectorWithScore(query: number[], k: number, filter?: this['FilterType']): Promise<[Document<VectorUnitMetadata>, number][]> {
+    return this.searchLabels(query, k, filter).map(({ label, similarity }) => [this.units[label]!, similarity]);
+  }
+
+  /** Synchronous core of the search, for the hot path. */
+  searchLabels(query: ArrayLike<number>, k: number, filter?: (document: Document<VectorUnitMetadata>) => boolean): Array<{ label: number; similarity: number }> {
+    const count = Math.min(k, this.units.length);
+    if (count === 0) return [];
+    if (count > this.parameters.efSearch) this.index.setEf(count);
+    const result = this.index.searchKnn(Array.from(query), count, filter ? (label: number) => filter(this.units[label]!) : undefined);
+    if (count > this.parameters.efSearch) this.index.setEf(this.parameters.efSearch);
+    return result.neighbors.map((label, rank) => ({ label, similarity: 1 - result.distances[rank]! }));
+  }
+
+  async save(directory: string): Promise<void> {
+    await fs.mkdir(directory, { recursive: true });
+    await this.index.writeIndex(path.join(directory, INDEX_FILE));
+    await fs.writeFile(path.join(directory, UNITS_FILE), JSON.stringify(this.units.map(({ pageContent, metadata }) => ({ pageContent, metadata }))));
+    await fs.writeFile(path.join(directory, ARGS_FILE), JSON.stringify({ dimensions: this.dimensions, parameters: this.parameters }));
+  }
+
+  static override async load(directory: string, embeddings: EmbeddingsInterface): Promise<HnswVectorStore> {
+    const args = storedArgsSchema.parse(JSON.parse(await fs.readFile(path.join(directory, ARGS_FILE), 'utf8')));
+    const units = z.array(storedUnitSchema).parse(JSON.parse(await fs.readFile(path.join(directory, UNITS_FILE), 'utf8')));
+    const store = new HnswVectorStore(embeddings, args.dimensions, args.parameters, 1);
+    await store.index.readIndex(path.join(directory, INDEX_FILE));
+    store.index.setEf(args.parameters.efSearch);
+    if (store.index.getCurrentCount() !== units.length) {
+      throw new Error(`Vector index holds ${store.index.getCurrentCount()} vectors but ${units.length} units are listed`);
+    }
+    for (const unit of units) store.units.push(new Document<VectorUnitMetadata>(unit));
+    return store;
+  }
+}
