@@ -13,6 +13,8 @@ export interface AnswerSource {
   title: string;
   abstract: string;
   sentences: Sentence[];
+  /** Cosine similarity of each sentence to the question (aligned with `sentences`), when known. */
+  sentenceSimilarities?: number[];
   hit: PaperHit;
 }
 

@@ -35,6 +35,14 @@ const storedUnitSchema = z.object({
 const storedArgsSchema = z.object({ dimensions: z.number().int().positive(), parameters: z.object({ m: z.number(), efConstruction: z.number(), efSearch: z.number() }) });
 
 const INDEX_FILE = 'hnswlib.index';
+
+function normalise(vector: Float32Array): Float32Array {
+  let norm = 0;
+  for (const value of vector) norm += value * value;
+  norm = Math.sqrt(norm) || 1;
+  for (let index = 0; index < vector.length; index++) vector[index]! /= norm;
+  return vector;
+}
 const UNITS_FILE = 'units.json';
 const ARGS_FILE = 'args.json';
 
@@ -49,6 +57,10 @@ export class HnswVectorStore extends SaveableVectorStore {
 
   private readonly index: InstanceType<typeof HierarchicalNSW>;
   private readonly units: Document<VectorUnitMetadata>[] = [];
+  private readonly labelsByChunkId = new Map<string, number>();
+  private readonly labelsByPaper = new Map<string, number[]>();
+  /** Copies of the stored vectors, so exact re-scoring of candidates needs no native calls. */
+  private readonly unitVectors: Float32Array[] = [];
 
   constructor(
     embeddings: EmbeddingsInterface,
@@ -74,6 +86,31 @@ export class HnswVectorStore extends SaveableVectorStore {
     return this.units[label];
   }
 
+  private register(document: Document<VectorUnitMetadata>, label: number, storedVector: number[]): void {
+    this.units[label] = document;
+    this.unitVectors[label] = normalise(Float32Array.from(storedVector));
+    this.labelsByChunkId.set(document.metadata.chunkId, label);
+    const paperLabels = this.labelsByPaper.get(document.metadata.paperId) ?? [];
+    paperLabels.push(label);
+    this.labelsByPaper.set(document.metadata.paperId, paperLabels);
+  }
+
+  /** The stored (normalised) vector of a unit, e.g. to score an abstract's sentences against a question. */
+  vectorOf(chunkId: string): Float32Array | undefined {
+    const label = this.labelsByChunkId.get(chunkId);
+    return label === undefined ? undefined : this.unitVectors[label];
+  }
+
+  /** Exact cosine similarity of every unit of a paper to a (normalised) query vector. */
+  scorePaperUnits(paperId: string, query: ArrayLike<number>): Array<{ label: number; similarity: number }> {
+    return (this.labelsByPaper.get(paperId) ?? []).map((label) => {
+      const vector = this.unitVectors[label]!;
+      let similarity = 0;
+      for (let index = 0; index < vector.length; index++) similarity += vector[index]! * query[index]!;
+      return { label, similarity };
+    });
+  }
+
   async addDocuments(documents: Document<VectorUnitMetadata>[]): Promise<void> {
     const vectors = await this.embeddings.embedDocuments(documents.map((document) => document.pageContent));
     await this.addVectors(vectors, documents);
@@ -85,8 +122,9 @@ export class HnswVectorStore extends SaveableVectorStore {
     if (needed > this.index.getMaxElements()) this.index.resizeIndex(Math.max(needed, this.index.getMaxElements() * 2));
     vectors.forEach((vector, offset) => {
       if (vector.length !== this.dimensions) throw new Error(`Vector has ${vector.length} dimensions, index has ${this.dimensions}`);
-      this.index.addPoint(Array.from(vector), this.units.length);
-      this.units.push(documents[offset]!);
+      const label = this.units.length;
+      this.index.addPoint(Array.from(vector), label);
+      this.register(documents[offset]!, label, this.index.getPoint(label));
     });
   }
 
@@ -121,7 +159,7 @@ export class HnswVectorStore extends SaveableVectorStore {
     if (store.index.getCurrentCount() !== units.length) {
       throw new Error(`Vector index holds ${store.index.getCurrentCount()} vectors but ${units.length} units are listed`);
     }
-    for (const unit of units) store.units.push(new Document<VectorUnitMetadata>(unit));
+    units.forEach((unit, label) => store.register(new Document<VectorUnitMetadata>(unit), label, store.index.getPoint(label)));
     return store;
   }
 }

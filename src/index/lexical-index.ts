@@ -53,10 +53,16 @@ export class LexicalIndex {
     return this.search.documentCount;
   }
 
-  query(text: string, limit: number, filter?: (paperId: string) => boolean): LexicalHit[] {
+  /**
+   * BM25 ranking for `text`. `termWeights` (analysed term → weight) down-weights terms
+   * added by query expansion; terms not listed weigh 1.
+   */
+  query(text: string, limit: number, options: { filter?: (paperId: string) => boolean; termWeights?: ReadonlyMap<string, number> } = {}): LexicalHit[] {
+    const { filter, termWeights } = options;
     const results = this.search.search(text, {
       ...SEARCH_OPTIONS,
       filter: filter ? (result) => filter(String(result.id)) : undefined,
+      boostTerm: termWeights ? (term) => termWeights.get(term) ?? 1 : undefined,
     });
     return results.slice(0, limit).map((result) => ({ paperId: String(result.id), score: result.score }));
   }

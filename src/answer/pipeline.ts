@@ -1,0 +1,138 @@
+import { splitSentences } from '../corpus/sentences.ts';
+import type { LoadedIndex } from '../index/load-index.ts';
+import type { PaperLibrary } from '../retrieval/paper-library.ts';
+import type { PaperHit } from '../retrieval/types.ts';
+import type { AskRequest, AskService } from '../server/dependencies.ts';
+import { processCitations } from './citations.ts';
+import { resolveFollowUp, type StandaloneQuestion } from './condense.ts';
+import { CANNOT_ANSWER } from './prompts.ts';
+import { LlmProviderError } from './providers/llm-provider-error.ts';
+import { ExtractiveAnswerProvider } from './providers/extractive.ts';
+import { judgeAnswerability } from './refusal.ts';
+import type { AnswerProvider, AnswerSource, AskEvent, AskResult } from './types.ts';
+
+export interface PipelineObserver {
+  onStage?(stage: 'retrieve' | 'generate', seconds: number): void;
+  onLlmError?(provider: string): void;
+}
+
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let sum = 0;
+  for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
+  return sum;
+};
+
+/**
+ * Question in, cited answer out: resolve follow-ups, retrieve, decide whether the papers
+ * can answer, generate with the configured provider (falling back to the extractive one
+ * when it fails), and keep only citations that point at provided sources.
+ */
+export class AnswerPipeline implements AskService {
+  private readonly extractive = new ExtractiveAnswerProvider();
+
+  constructor(
+    private readonly library: PaperLibrary,
+    private readonly provider: AnswerProvider = new ExtractiveAnswerProvider(),
+    private readonly observer: PipelineObserver = {},
+  ) {}
+
+  async ask(request: AskRequest, signal?: AbortSignal): Promise<AskResult> {
+    let result: AskResult | undefined;
+    for await (const event of this.askStream(request, signal)) if (event.type === 'answer-end') result = event.result;
+    if (!result) throw new Error('the answer stream ended without a result');
+    return result;
+  }
+
+  async *askStream(request: AskRequest, signal?: AbortSignal): AsyncIterable<AskEvent> {
+    const live = this.library.requireLive();
+    const retrieveStarted = performance.now();
+    const standalone = await resolveFollowUp(request, live.index, this.provider, signal);
+    const hits = await this.retrieve(standalone, request);
+    const verdict = judgeAnswerability(request.question, standalone, hits, live.index);
+    const sources = verdict.answerable ? await this.buildSources(hits, request.question, live.index) : [];
+    const retrieveMs = performance.now() - retrieveStarted;
+    this.observer.onStage?.('retrieve', retrieveMs / 1000);
+
+    const generateStarted = performance.now();
+    const base = {
+      query: standalone.query,
+      retrieved: hits.map(({ paperId, title, score, scores }) => ({ paperId, title, score, scores })),
+    };
+    if (!verdict.answerable) {
+      const answer = verdict.message;
+      yield { type: 'text-delta', text: answer };
+      yield {
+        type: 'answer-end',
+        result: { ...base, answer, citations: [], refused: true, provider: this.provider.name, timings: { retrieveMs, generateMs: 0 } },
+      };
+      return;
+    }
+
+    let text = '';
+    let providerName = this.provider.name;
+    let warning: string | undefined;
+    const input = { question: request.question, query: standalone.query, history: request.history, sources };
+    try {
+      for await (const delta of this.provider.generate(input, signal)) {
+        text += delta;
+        yield { type: 'text-delta', text: delta };
+      }
+    } catch (error) {
+      if (!(error instanceof LlmProviderError)) throw error;
+      this.observer.onLlmError?.(this.provider.name);
+      warning = `The ${this.provider.name} model failed (${error.message}); this answer was extracted from the abstracts instead.`;
+      providerName = this.extractive.name;
+      if (text) yield { type: 'text-delta', text: '\n\n---\n\n' };
+      text = '';
+      for await (const delta of this.extractive.generate(input)) {
+        text += delta;
+        yield { type: 'text-delta', text: delta };
+      }
+    }
+    const generateMs = performance.now() - generateStarted;
+    this.observer.onStage?.('generate', generateMs / 1000);
+
+    const refused = text.includes(CANNOT_ANSWER);
+    const processed = refused ? { answer: text.trim(), citations: [] } : processCitations(text, sources);
+    yield {
+      type: 'answer-end',
+      result: {
+        ...base,
+        answer: processed.answer,
+        citations: processed.citations,
+        refused,
+        provider: providerName,
+        ...(warning ? { warning } : {}),
+        timings: { retrieveMs, generateMs },
+      },
+    };
+  }
+
+  /**
+   * For a follow-up, the papers the conversation already cited come first when they
+   * match the question; the open search on the standalone query fills the rest.
+   */
+  private async retrieve(standalone: StandaloneQuestion, request: AskRequest): Promise<PaperHit[]> {
+    const allowed = request.paperIds;
+    const open = await this.library.search(standalone.query, { k: request.k, paperIds: allowed });
+    const earlier = standalone.earlierPaperIds.filter((paperId) => !allowed || allowed.includes(paperId));
+    if (earlier.length === 0) return open;
+    const focused = await this.library.search(standalone.focusQuery, { k: Math.min(request.k, earlier.length), paperIds: earlier });
+    const seen = new Set(focused.map((hit) => hit.paperId));
+    return [...focused, ...open.filter((hit) => !seen.has(hit.paperId))].slice(0, request.k);
+  }
+
+  private async buildSources(hits: PaperHit[], question: string, index: LoadedIndex): Promise<AnswerSource[]> {
+    const questionVector = await this.library.requireLive().retriever.embedQuery(question);
+    return hits.flatMap((hit, position) => {
+      const paper = index.paperById.get(hit.paperId);
+      if (!paper) return [];
+      const sentences = splitSentences(paper.abstract);
+      const sentenceSimilarities = sentences.map((_, sentenceIndex) => {
+        const vector = index.vectors.vectorOf(`${paper.id}#s${sentenceIndex}`);
+        return vector ? dot(vector, questionVector) : 0;
+      });
+      return [{ n: position + 1, paperId: paper.id, title: paper.title, abstract: paper.abstract, sentences, sentenceSimilarities, hit }];
+    });
+  }
+}

@@ -1,0 +1,135 @@
+import { analyze } from '../../text/terms.ts';
+import { CANNOT_ANSWER } from '../prompts.ts';
+import { asksForPapers, asksForQuantity, isFollowUp } from '../question-analysis.ts';
+import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
+
+interface ScoredSentence {
+  source: AnswerSource;
+  sentenceIndex: number;
+  text: string;
+  score: number;
+}
+
+/** Papers listed for a topical question, at most. */
+const MAX_LISTED_PAPERS = 5;
+/** A listed paper must score at least this share of the best paper's retrieval score. */
+const LIST_RELATIVE_CUTOFF = 0.4;
+/** Sentences quoted for a fact question, at most. */
+const MAX_FACT_SENTENCES = 3;
+
+const LEXICAL_WEIGHT = 0.6;
+const PAPER_RANK_WEIGHT = 0.15;
+/** In a follow-up the first source is the paper being discussed: stay with it. */
+const FOLLOW_UP_RANK_WEIGHT = 0.5;
+const QUANTITY_BONUS = 0.08;
+/** Weight of question terms a further sentence adds that the chosen ones lack. */
+const NEW_COVERAGE_WEIGHT = 0.5;
+
+function overlapScore(questionTerms: Map<string, number>, sentence: string): number {
+  if (questionTerms.size === 0) return 0;
+  const sentenceTerms = new Set(analyze(sentence));
+  let matched = 0;
+  let total = 0;
+  for (const [term, weight] of questionTerms) {
+    total += weight;
+    if (sentenceTerms.has(term)) matched += weight;
+  }
+  return total === 0 ? 0 : matched / total;
+}
+
+/** Rarer question words say more about which sentence holds the answer. */
+function weightedTerms(question: string, sources: AnswerSource[]): Map<string, number> {
+  const documentFrequency = new Map<string, number>();
+  for (const source of sources) {
+    for (const term of new Set(analyze(`${source.title} ${source.abstract}`))) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  }
+  const weights = new Map<string, number>();
+  for (const term of analyze(question)) {
+    weights.set(term, Math.log(1 + (sources.length + 1) / (1 + (documentFrequency.get(term) ?? 0))));
+  }
+  return weights;
+}
+
+function scoreSentences(input: GenerationInput): ScoredSentence[] {
+  const questionTerms = weightedTerms(input.question, input.sources);
+  const wantsNumber = asksForQuantity(input.question);
+  const rankWeight = input.history.length > 0 && isFollowUp(input.question) ? FOLLOW_UP_RANK_WEIGHT : PAPER_RANK_WEIGHT;
+  const scored: ScoredSentence[] = [];
+  input.sources.forEach((source, rank) => {
+    source.sentences.forEach((sentence, sentenceIndex) => {
+      const similarity = source.sentenceSimilarities?.[sentenceIndex] ?? 0;
+      let score = similarity + LEXICAL_WEIGHT * overlapScore(questionTerms, `${sentence.text}`) + rankWeight / (rank + 1);
+      if (wantsNumber && /\d/.test(sentence.text)) score += QUANTITY_BONUS;
+      scored.push({ source, sentenceIndex, text: sentence.text, score });
+    });
+  });
+  return scored.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * Fact answer: the best sentence, then further sentences only when they are nearly as good
+ * or cover question terms the chosen ones lack (the other half of a two-part question).
+ */
+function factAnswer(input: GenerationInput): string {
+  const ranked = scoreSentences(input);
+  const best = ranked[0];
+  if (!best) return CANNOT_ANSWER;
+  const questionTerms = weightedTerms(input.question, input.sources);
+  const totalWeight = [...questionTerms.values()].reduce((sum, weight) => sum + weight, 0) || 1;
+  const covered = new Set(analyze(best.text));
+  const chosen: ScoredSentence[] = [best];
+  const candidates = ranked.slice(1, 40);
+  while (chosen.length < MAX_FACT_SENTENCES) {
+    let pick: ScoredSentence | undefined;
+    let pickValue = -Infinity;
+    for (const candidate of candidates) {
+      if (chosen.includes(candidate)) continue;
+      let added = 0;
+      for (const term of new Set(analyze(candidate.text))) if (!covered.has(term)) added += questionTerms.get(term) ?? 0;
+      const value = candidate.score + NEW_COVERAGE_WEIGHT * (added / totalWeight);
+      if (value > pickValue) {
+        pick = candidate;
+        pickValue = value;
+      }
+    }
+    if (!pick || pickValue < best.score * 0.85) break;
+    chosen.push(pick);
+    for (const term of analyze(pick.text)) covered.add(term);
+  }
+  const byPaper = new Map<number, ScoredSentence[]>();
+  for (const sentence of chosen) byPaper.set(sentence.source.n, [...(byPaper.get(sentence.source.n) ?? []), sentence]);
+  const paragraphs = [...byPaper.values()].map((sentences) => {
+    const { source } = sentences[0]!;
+    const ordered = sentences.sort((a, b) => a.sentenceIndex - b.sentenceIndex);
+    return `From *${source.title}* [${source.n}]: ${ordered.map((sentence) => `${sentence.text} [${source.n}]`).join(' ')}`;
+  });
+  return paragraphs.join('\n\n');
+}
+
+/** Topical answer: the matching papers, each with the sentence that best shows why. */
+function listAnswer(input: GenerationInput): string {
+  const ranked = scoreSentences(input);
+  const topScore = input.sources[0]?.hit.score ?? 0;
+  const listed = input.sources
+    .filter((source, rank) => rank === 0 || source.hit.score >= topScore * LIST_RELATIVE_CUTOFF)
+    .slice(0, MAX_LISTED_PAPERS);
+  const lines = listed.map((source) => {
+    const bestSentence = ranked.find((sentence) => sentence.source === source);
+    return `- **${source.title}** [${source.n}]: ${bestSentence?.text ?? source.sentences[0]?.text ?? ''} [${source.n}]`;
+  });
+  return `Papers in the index on this:\n\n${lines.join('\n')}`;
+}
+
+/**
+ * The offline default "LLM": answers from the retrieved abstracts' own sentences, each
+ * cited, so every claim is checkable and nothing is invented. Runs without weights.
+ */
+export class ExtractiveAnswerProvider implements AnswerProvider {
+  readonly name = 'extractive';
+
+  async *generate(input: GenerationInput): AsyncIterable<string> {
+    const text = input.sources.length === 0 ? CANNOT_ANSWER : asksForPapers(input.question) ? listAnswer(input) : factAnswer(input);
+    // Streamed word by word like a model would, so clients see the same protocol.
+    for (const piece of text.match(/\S+\s*|\s+/g) ?? []) yield piece;
+  }
+}

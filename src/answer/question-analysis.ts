@@ -1,0 +1,64 @@
+/**
+ * Cheap, model-free reading of a question: is it trying to steer the assistant, does it
+ * ask for a list of papers, does it lean on the previous turn, and which specific names
+ * (models, benchmarks) does it mention. Used by the offline pipeline; generative models
+ * get the same guard against instruction overrides.
+ */
+
+const INJECTION_PATTERNS: RegExp[] = [
+  /\b(ignore|disregard|forget|override|bypass)\b[^.?!]{0,40}\b(previous|prior|above|earlier|all|your|the|system)\b[^.?!]{0,30}\b(instructions?|rules?|prompts?|guidelines|directions)\b/i,
+  /\b(print|reveal|show|repeat|output|display|leak|tell me|what is|what are)\b[^.?!]{0,30}\b(system|hidden|initial|original|full)\s+(prompt|instructions?|message)\b/i,
+  /\b(dump|print|output|list)\b[^.?!]{0,30}\b(raw|full|entire|every|all)\b[^.?!]{0,30}\b(documents?|index|corpus|database|abstracts)\b/i,
+  /\b(answer|respond)\b[^.?!]{0,30}\bfrom your own knowledge\b/i,
+  /\bwithout (retrieving|searching|using the (papers|sources|corpus))\b/i,
+  /\b(you are now|act as|pretend to be|from now on you)\b/i,
+  /\b(admin|system|developer)\s+(notice|override|mode|message)\b/i,
+  /\bso (that )?the answer looks grounded\b/i,
+];
+
+export function looksLikeInjection(question: string): boolean {
+  return INJECTION_PATTERNS.some((pattern) => pattern.test(question));
+}
+
+const LIST_OPENERS = /^\s*(which|what|any|list|find|show( me)?|are there|is there|give me|name)\b[^?]{0,40}\b(papers?|works|studies|articles|approaches|methods|models|surveys)\b/i;
+
+/** Questions that want papers rather than a fact, and search-box phrases with no question form. */
+export function asksForPapers(question: string): boolean {
+  if (LIST_OPENERS.test(question)) return true;
+  const trimmed = question.trim();
+  const isQuestion = /\?$/.test(trimmed) || /^(what|which|how|why|when|where|who|whom|whose|does|do|did|is|are|was|were|can|could|should|would|will|has|have)\b/i.test(trimmed);
+  return !isQuestion;
+}
+
+const FOLLOW_UP_WORDS = /\b(it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|the (paper|papers|model|models|method|methods|approach|authors|work|study|same|former|latter|first|second|one|ones))\b/i;
+const FOLLOW_UP_OPENERS = /^\s*(and|also|what about|how about|so|then|compared|why|how come)\b/i;
+
+/** In a conversation, a question this short usually elides its subject ("How big was the gain?"). */
+const ELLIPSIS_MAX_WORDS = 12;
+
+/** Whether the question leans on earlier turns (a pronoun, a deictic, or an ellipsis). */
+export function isFollowUp(question: string): boolean {
+  return FOLLOW_UP_WORDS.test(question) || FOLLOW_UP_OPENERS.test(question) || question.trim().split(/\s+/).length <= ELLIPSIS_MAX_WORDS;
+}
+
+/** Whether the question wants a number (so sentences stating one are the likelier answer). */
+export function asksForQuantity(question: string): boolean {
+  return /\b(how (much|many|big|large|fast|long|small|well)|what (is the |was the )?(accuracy|score|speed-?up|perplexity|fid|size|number|percentage|gain|improvement|error|bleu|rate)|by how much|what .*\b(accuracy|score|speed-?up|perplexity|fid|bleu|wer|parameters|gain|improvement)\b)/i.test(question);
+}
+
+/**
+ * Tokens that name something specific: a model, dataset or system such as "Mixtral",
+ * "8x7B", "RT-2" or "large-v2". Identified by shape (inner capitals, letters mixed with
+ * digits), skipping the question's first word, which is capitalised anyway.
+ */
+export function specificNames(question: string): string[] {
+  const tokens = question.match(/[A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z0-9]/g) ?? [];
+  const names: string[] = [];
+  tokens.forEach((token, position) => {
+    const mixesLettersAndDigits = /[A-Za-z]/.test(token) && /\d/.test(token);
+    const innerCapital = /^.[^A-Z]*[A-Z]/.test(token) && /[a-z]/.test(token);
+    const capitalised = position > 0 && /^[A-Z][a-z]{2,}$/.test(token);
+    if (mixesLettersAndDigits || innerCapital || capitalised) names.push(token);
+  });
+  return names;
+}

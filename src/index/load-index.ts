@@ -1,0 +1,79 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Paper } from '../corpus/types.ts';
+import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
+import { HnswVectorStore } from './hnsw-vector-store.ts';
+import { LexicalIndex } from './lexical-index.ts';
+import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from './manifest.ts';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const PAPERS_FILE = 'papers.json';
+export const LEXICAL_FILE = 'lexical.json';
+export const VECTORS_DIR = 'vectors';
+
+const papersSchema = z.array(
+  z.object({
+    id: z.string(),
+    title: z.string(),
+    abstract: z.string(),
+    sources: z.array(z.object({ file: z.string(), line: z.number() })),
+    links: z.array(z.string()),
+  }),
+);
+
+/** Everything a query needs, in memory: the hot path never touches the disk. */
+export interface LoadedIndex {
+  folder: string;
+  manifest: IndexManifest;
+  papers: Paper[];
+  paperById: Map<string, Paper>;
+  lexical: LexicalIndex;
+  vectors: HnswVectorStore;
+  embeddings: IdentifiedEmbeddings;
+}
+
+/** Thrown when an index on disk cannot be used as it is; the caller rebuilds. */
+export class IndexUnusableError extends Error {
+  constructor(folder: string, reason: string) {
+    super(`index at ${folder} is unusable: ${reason}`);
+  }
+}
+
+export async function readManifest(folder: string): Promise<IndexManifest> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(path.join(folder, MANIFEST_FILE), 'utf8'));
+  } catch (error) {
+    throw new IndexUnusableError(folder, `manifest unreadable (${(error as Error).message})`);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) throw new IndexUnusableError(folder, `bad manifest (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  if (parsed.data.formatVersion !== INDEX_FORMAT_VERSION) {
+    throw new IndexUnusableError(folder, `format version ${parsed.data.formatVersion}, this build reads ${INDEX_FORMAT_VERSION}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Loads and cross-checks an index folder with the embedder that built it. Any damage
+ * (truncated file, counts that disagree, another embedder) is an IndexUnusableError.
+ */
+export async function loadIndex(folder: string, embeddings: IdentifiedEmbeddings): Promise<LoadedIndex> {
+  const manifest = await readManifest(folder);
+  if (manifest.embedder.id !== embeddings.id || manifest.embedder.dimensions !== embeddings.dimensions) {
+    throw new IndexUnusableError(folder, `built with ${manifest.embedder.id} (${manifest.embedder.dimensions}d), loading with ${embeddings.id} (${embeddings.dimensions}d)`);
+  }
+  try {
+    const papers = papersSchema.parse(JSON.parse(await fs.readFile(path.join(folder, PAPERS_FILE), 'utf8')));
+    const lexical = LexicalIndex.fromJSON(await fs.readFile(path.join(folder, LEXICAL_FILE), 'utf8'));
+    const vectors = await HnswVectorStore.load(path.join(folder, VECTORS_DIR), embeddings);
+    if (papers.length !== manifest.counts.papers || vectors.size !== manifest.counts.vectors || lexical.documentCount !== papers.length) {
+      throw new Error(`counts disagree with the manifest (papers ${papers.length}/${manifest.counts.papers}, vectors ${vectors.size}/${manifest.counts.vectors})`);
+    }
+    return { folder, manifest, papers, paperById: new Map(papers.map((paper) => [paper.id, paper])), lexical, vectors, embeddings };
+  } catch (error) {
+    if (error instanceof IndexUnusableError) throw error;
+    throw new IndexUnusableError(folder, (error as Error).message.split('\n')[0] ?? 'unreadable');
+  }
+}

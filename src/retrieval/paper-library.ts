@@ -1,0 +1,160 @@
+import type { Config } from '../config.ts';
+import type { Paper } from '../corpus/types.ts';
+import { createEmbeddings, createEmbeddingsById } from '../embeddings/create-embeddings.ts';
+import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
+import { IndexNotReadyError } from '../errors.ts';
+import { buildIndex, isIndexCurrent, type BuildPhase } from '../index/build-index.ts';
+import { IndexDirectory } from '../index/index-directory.ts';
+import { loadIndex, readManifest, type LoadedIndex } from '../index/load-index.ts';
+import { HybridRetriever } from './hybrid-retriever.ts';
+import type { PaperHit, SearchOptions } from './types.ts';
+
+export interface LibraryLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface LiveIndex {
+  index: LoadedIndex;
+  retriever: HybridRetriever;
+}
+
+export interface LibraryStatus {
+  status: 'ok' | 'indexing';
+  papers: number;
+  chunks: number;
+  embedder: string | null;
+}
+
+/**
+ * The live index and its lifecycle: load on start (rebuilding when missing, stale or
+ * damaged), rebuild aside while the old index keeps answering, swap atomically.
+ */
+export class PaperLibrary {
+  private live: LiveIndex | null = null;
+  private rebuilding: Promise<LiveIndex> | null = null;
+  private readonly embedders = new Map<string, IdentifiedEmbeddings>();
+  onBuildProgress?: (phase: BuildPhase, done: number, total: number) => void;
+  onSwap?: (live: LiveIndex) => void;
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: LibraryLogger,
+  ) {}
+
+  get current(): LiveIndex | null {
+    return this.live;
+  }
+
+  get isRebuilding(): boolean {
+    return this.rebuilding !== null;
+  }
+
+  status(): LibraryStatus {
+    const manifest = this.live?.index.manifest;
+    return {
+      status: this.live ? 'ok' : 'indexing',
+      papers: manifest?.counts.papers ?? 0,
+      chunks: manifest?.counts.chunks ?? 0,
+      embedder: manifest?.embedder.id ?? null,
+    };
+  }
+
+  requireLive(): LiveIndex {
+    if (!this.live) throw new IndexNotReadyError();
+    return this.live;
+  }
+
+  async search(query: string, options: SearchOptions): Promise<PaperHit[]> {
+    return this.requireLive().retriever.search(query, options);
+  }
+
+  getPaper(paperId: string): Paper | undefined {
+    return this.live?.index.paperById.get(paperId);
+  }
+
+  private async embedderById(id: string): Promise<IdentifiedEmbeddings> {
+    const existing = this.embedders.get(id);
+    if (existing) return existing;
+    const embeddings = await createEmbeddingsById(id, this.config);
+    this.embedders.set(id, embeddings);
+    return embeddings;
+  }
+
+  private async selectedEmbedder(): Promise<IdentifiedEmbeddings> {
+    const embeddings = await createEmbeddings(this.config, this.logger);
+    const existing = this.embedders.get(embeddings.id);
+    if (existing) {
+      await embeddings.close?.();
+      return existing;
+    }
+    this.embedders.set(embeddings.id, embeddings);
+    return embeddings;
+  }
+
+  /**
+   * Loads the index on disk when it is usable and current; otherwise builds one. Any
+   * problem with the stored index is reported in one line and answered by a rebuild.
+   */
+  async start(): Promise<LiveIndex> {
+    const directory = new IndexDirectory(this.config.DATA_DIR);
+    const folder = await directory.current();
+    if (folder) {
+      try {
+        const manifest = await readManifest(folder);
+        const embeddings = await this.embedderById(manifest.embedder.id);
+        const index = await loadIndex(folder, embeddings);
+        if (await isIndexCurrent(index.manifest, this.config.SEEDS_DIR, embeddings.id)) {
+          this.swapIn(index);
+          this.logger.info(`index loaded: ${index.manifest.counts.papers} papers, ${index.manifest.counts.vectors} vectors, embedder ${embeddings.id}`);
+          return this.live!;
+        }
+        this.swapIn(index);
+        this.logger.warn('index is stale (seeds changed): serving it while a new one is built');
+      } catch (error) {
+        this.logger.warn(`${(error as Error).message}; rebuilding`);
+      }
+    } else {
+      this.logger.info(`no index in ${this.config.DATA_DIR}: building one (first start)`);
+    }
+    return this.rebuild();
+  }
+
+  /** Builds a new index aside and swaps it in; concurrent calls share one build. */
+  rebuild(): Promise<LiveIndex> {
+    if (this.rebuilding) return this.rebuilding;
+    this.rebuilding = (async () => {
+      try {
+        const embeddings = await this.selectedEmbedder();
+        const started = performance.now();
+        const result = await buildIndex({
+          seedsDir: this.config.SEEDS_DIR,
+          dataDir: this.config.DATA_DIR,
+          embeddings,
+          onProgress: this.onBuildProgress,
+          onParseProblem: (problem) => this.logger.warn(`seed ${problem.file}:${problem.line}: ${problem.reason}`),
+        });
+        const index = await loadIndex(result.folder, embeddings);
+        this.swapIn(index);
+        this.logger.info(
+          `index built in ${((performance.now() - started) / 1000).toFixed(1)} s: ${result.manifest.counts.papers} papers, ${result.manifest.counts.vectors} vectors (${result.embeddedCount} newly embedded), embedder ${embeddings.id}`,
+        );
+        return this.live!;
+      } finally {
+        this.rebuilding = null;
+      }
+    })();
+    return this.rebuilding;
+  }
+
+  private swapIn(index: LoadedIndex): void {
+    this.live = { index, retriever: new HybridRetriever(index) };
+    this.onSwap?.(this.live);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.embedders.values()].map((embeddings) => embeddings.close?.()));
+    this.embedders.clear();
+  }
+}
