@@ -20,7 +20,7 @@ export function looksLikeInjection(question: string): boolean {
   return INJECTION_PATTERNS.some((pattern) => pattern.test(question));
 }
 
-const LIST_OPENERS = /^\s*(which|what|any|list|find|show( me)?|are there|is there|give me|name)\b[^?]{0,40}\b(papers?|works|studies|articles|approaches|methods|models|surveys)\b/i;
+const LIST_OPENERS = /^\s*(which|what|any|list|find|show( me)?|are there|is there|give me|name)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approaches|methods|models|surveys)\b/i;
 
 /** Questions that want papers rather than a fact, and search-box phrases with no question form. */
 export function asksForPapers(question: string): boolean {

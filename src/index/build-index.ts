@@ -6,6 +6,7 @@ import type { ParseProblem } from '../corpus/types.ts';
 import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
 import { PaperchatError } from '../errors.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
+import { checksumFiles } from './file-checksums.ts';
 import { DEFAULT_HNSW_PARAMETERS, HnswVectorStore, type HnswParameters } from './hnsw-vector-store.ts';
 import { IndexDirectory } from './index-directory.ts';
 import { LexicalIndex } from './lexical-index.ts';
@@ -100,6 +101,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       corpusHash,
       counts: { entries: corpus.entryCount, papers: corpus.papers.length, chunks: units.filter((unit) => unit.metadata.kind === 'chunk').length, vectors: units.length },
       hnsw: { space: 'cosine', m: hnsw.m, efConstruction: hnsw.efConstruction, efSearch: hnsw.efSearch },
+      files: await checksumFiles(partial, [MANIFEST_FILE]),
       builtAt: new Date().toISOString(),
       buildMs: Math.round(performance.now() - started),
     };

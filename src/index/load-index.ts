@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Paper } from '../corpus/types.ts';
 import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
+import { findDamagedFile } from './file-checksums.ts';
 import { HnswVectorStore } from './hnsw-vector-store.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from './manifest.ts';
@@ -64,6 +65,8 @@ export async function loadIndex(folder: string, embeddings: IdentifiedEmbeddings
   if (manifest.embedder.id !== embeddings.id || manifest.embedder.dimensions !== embeddings.dimensions) {
     throw new IndexUnusableError(folder, `built with ${manifest.embedder.id} (${manifest.embedder.dimensions}d), loading with ${embeddings.id} (${embeddings.dimensions}d)`);
   }
+  const damage = await findDamagedFile(folder, manifest.files);
+  if (damage) throw new IndexUnusableError(folder, damage);
   try {
     const papers = papersSchema.parse(JSON.parse(await fs.readFile(path.join(folder, PAPERS_FILE), 'utf8')));
     const lexical = LexicalIndex.fromJSON(await fs.readFile(path.join(folder, LEXICAL_FILE), 'utf8'));

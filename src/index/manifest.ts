@@ -15,6 +15,8 @@ export const manifestSchema = z.object({
     vectors: z.number().int().nonnegative(),
   }),
   hnsw: z.object({ space: z.literal('cosine'), m: z.number().int(), efConstruction: z.number().int(), efSearch: z.number().int() }),
+  /** Size and SHA-256 of every other file of the index, verified before loading. */
+  files: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), sha256: z.string() })),
   builtAt: z.string(),
   buildMs: z.number().nonnegative(),
 });
