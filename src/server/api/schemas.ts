@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+const paperIds = z.array(z.string().min(1).max(200)).min(1).max(50);
+
+export const searchRequestSchema = z
+  .object({
+    query: z.string().trim().min(1, 'must not be empty').max(1000),
+    k: z.number().int().min(1).max(50).default(10),
+    paperIds: paperIds.optional(),
+  })
+  .strict();
+
+export const chatTurnSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string().max(20000) }).strict();
+
+export const askRequestSchema = z
+  .object({
+    question: z.string().trim().min(1, 'must not be empty').max(2000),
+    history: z.array(chatTurnSchema).max(50).default([]),
+    k: z.number().int().min(1).max(20).default(6),
+    paperIds: paperIds.optional(),
+    stream: z.boolean().default(false),
+  })
+  .strict();
+
+export const paperIdSchema = z.string().min(1).max(200);
+
+export type SearchRequest = z.infer<typeof searchRequestSchema>;
+export type AskRequestBody = z.infer<typeof askRequestSchema>;

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import cors from 'cors';
+import express, { type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { PROJECT_ROOT } from '../config.ts';
+import { adminRoutes } from './api/admin.ts';
+import { apiNotFound, errorHandler, sendError } from './api/errors.ts';
+import { apiRoutes } from './api/routes.ts';
+import type { AppDependencies } from './dependencies.ts';
+import { createMetrics } from './metrics.ts';
+
+export interface AppOptions {
+  /** Requests per minute per client on /api/ask and /api/search; 0 disables. */
+  rateLimitPerMinute: number;
+  corsOrigin?: string;
+  adminToken?: string;
+  bodyLimit: string;
+  /** Non-streaming requests taking longer get a 503 JSON error. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_APP_OPTIONS: AppOptions = { rateLimitPerMinute: 120, bodyLimit: '64kb', requestTimeoutMs: 60000 };
+
+const UI_DIR = path.join(PROJECT_ROOT, 'src', 'server', 'ui');
+/** Browser builds of the Markdown renderer and sanitiser, served locally (no CDN). */
+const VENDOR_FILES: Record<string, string> = {
+  'marked.esm.js': path.join(PROJECT_ROOT, 'node_modules', 'marked', 'lib', 'marked.esm.js'),
+  'purify.es.mjs': path.join(PROJECT_ROOT, 'node_modules', 'dompurify', 'dist', 'purify.es.mjs'),
+};
+
+const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
+
+function requestTimeout(milliseconds: number): RequestHandler {
+  return (request, response, next) => {
+    const timer = setTimeout(() => {
+      if (!response.headersSent) sendError(response, 503, 'timeout', 'The request took too long.');
+    }, milliseconds);
+    response.on('close', () => clearTimeout(timer));
+    response.on('finish', () => clearTimeout(timer));
+    next();
+  };
+}
+
+/** The HTTP app, without listening (tests and src/main.ts start it). */
+export function createApp(dependencies: AppDependencies, options: AppOptions = DEFAULT_APP_OPTIONS): Express {
+  const { logger } = dependencies;
+  const metrics = dependencies.metrics ?? createMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (request, response) => {
+        const incoming = request.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+        response.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: { req: (request) => ({ id: request.id, method: request.method, url: request.url }), res: (response) => ({ statusCode: response.statusCode }) },
+    }),
+  );
+  app.use((request, response, next) => {
+    const stop = metrics.httpDuration.startTimer({ method: request.method });
+    response.on('finish', () => stop({ route: request.route?.path ? `${request.baseUrl}${request.route.path}` : request.baseUrl || 'static', status: String(response.statusCode) }));
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
+  if (options.corsOrigin) app.use('/api', cors({ origin: options.corsOrigin.split(',').map((origin) => origin.trim()) }));
+
+  if (options.rateLimitPerMinute > 0) {
+    const limiter = rateLimit({
+      windowMs: 60_000,
+      limit: options.rateLimitPerMinute,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      handler: (_request, response) => sendError(response, 429, 'rate_limited', `Too many requests: at most ${options.rateLimitPerMinute} a minute. Try again shortly.`),
+    });
+    app.use(['/api/ask', '/api/search'], limiter);
+  }
+  app.use('/api', express.json({ limit: options.bodyLimit, strict: false, type: () => true }));
+  app.use('/api', (request, response, next) => {
+    if (request.method === 'POST' && (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body))) {
+      sendError(response, 400, 'invalid_request', 'body: expected a JSON object');
+      return;
+    }
+    next();
+  });
+  app.use(['/api/search', '/api/papers'], requestTimeout(options.requestTimeoutMs));
+
+  app.use('/api', apiRoutes(dependencies));
+  if (dependencies.indexAdmin) app.use('/api/admin', adminRoutes(dependencies.indexAdmin, options.adminToken, logger));
+  app.use('/api', apiNotFound);
+
+  app.get('/metrics', async (_request, response) => {
+    const status = dependencies.searchService.status();
+    metrics.indexPapers.set(status.papers);
+    metrics.indexChunks.set(status.chunks);
+    response.setHeader('Content-Type', metrics.registry.contentType);
+    response.send(await metrics.registry.metrics());
+  });
+  app.get('/vendor/:file', (request, response) => {
+    const file = VENDOR_FILES[request.params.file];
+    if (!file) {
+      sendError(response, 404, 'not_found', 'No such file.');
+      return;
+    }
+    response.type('application/javascript').sendFile(file);
+  });
+  app.use(express.static(UI_DIR, { index: 'index.html', maxAge: 0 }));
+
+  app.use(errorHandler(logger));
+  return app;
+}
