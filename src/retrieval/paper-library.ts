@@ -15,6 +15,14 @@ export interface LibraryLogger {
   error(message: string): void;
 }
 
+/** How the library gets embedders; tests pass a deterministic one. */
+export interface EmbedderFactory {
+  /** The embedder configuration selects for new builds. */
+  select(): Promise<IdentifiedEmbeddings>;
+  /** The embedder that built an existing index. */
+  byId(id: string): Promise<IdentifiedEmbeddings>;
+}
+
 export interface LiveIndex {
   index: LoadedIndex;
   retriever: HybridRetriever;
@@ -38,10 +46,18 @@ export class PaperLibrary {
   onBuildProgress?: (phase: BuildPhase, done: number, total: number) => void;
   onSwap?: (live: LiveIndex) => void;
 
+  private readonly embedderFactory: EmbedderFactory;
+
   constructor(
     private readonly config: Config,
     private readonly logger: LibraryLogger,
-  ) {}
+    embedderFactory?: EmbedderFactory,
+  ) {
+    this.embedderFactory = embedderFactory ?? {
+      select: () => createEmbeddings(config, logger),
+      byId: (id) => createEmbeddingsById(id, config),
+    };
+  }
 
   get current(): LiveIndex | null {
     return this.live;
@@ -77,13 +93,13 @@ export class PaperLibrary {
   private async embedderById(id: string): Promise<IdentifiedEmbeddings> {
     const existing = this.embedders.get(id);
     if (existing) return existing;
-    const embeddings = await createEmbeddingsById(id, this.config);
+    const embeddings = await this.embedderFactory.byId(id);
     this.embedders.set(id, embeddings);
     return embeddings;
   }
 
   private async selectedEmbedder(): Promise<IdentifiedEmbeddings> {
-    const embeddings = await createEmbeddings(this.config, this.logger);
+    const embeddings = await this.embedderFactory.select();
     const existing = this.embedders.get(embeddings.id);
     if (existing) {
       await embeddings.close?.();
