@@ -38,6 +38,7 @@ async function main(config: Config): Promise<void> {
   const running = await startServer(app, { port: config.PORT, host: config.HOST });
   logger.info(`paperchat listening on ${running.url} (answers: ${provider.name})`);
   installShutdownHandlers(running, logger, () => library.close());
+  library.watchForExternalBuilds();
   library.start().catch((error: unknown) => {
     logger.error(`could not build the index: ${error instanceof Error ? error.message : String(error)}; the server keeps running, retry with POST /api/admin/reindex or npm run ingest`);
   });

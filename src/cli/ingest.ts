@@ -18,6 +18,12 @@ runCommand(async () => {
       embeddings,
       onParseProblem: (problem) => consoleLogger.warn(`${problem.file}:${problem.line}: ${problem.reason}: ${problem.text.slice(0, 80)}`),
       onProgress: (phase, done, total) => {
+        // Without a terminal (CI, logs) the bar would not render: print each phase once.
+        if (!process.stderr.isTTY) {
+          if (phase !== currentPhase) console.error(phase === 'embed' ? `embedding ${total} texts` : `${phase}…`);
+          currentPhase = phase;
+          return;
+        }
         if (phase !== currentPhase) {
           if (currentPhase) bar.stop();
           currentPhase = phase;

@@ -164,6 +164,39 @@ export class PaperLibrary {
     return this.rebuilding;
   }
 
+  /**
+   * Picks up an index published by another process (`npm run ingest` while the server
+   * runs): when data/CURRENT changes, the new index is loaded aside and swapped in.
+   */
+  watchForExternalBuilds(intervalMs = 2000): () => void {
+    const directory = new IndexDirectory(this.config.DATA_DIR);
+    let checking = false;
+    let failedFolder: string | null = null;
+    const timer = setInterval(() => {
+      if (checking || this.rebuilding) return;
+      checking = true;
+      void (async () => {
+        try {
+          const folder = await directory.current();
+          if (!folder || folder === this.live?.index.folder || folder === failedFolder) return;
+          failedFolder = folder;
+          const manifest = await readManifest(folder);
+          const index = await loadIndex(folder, await this.embedderById(manifest.embedder.id));
+          if (this.rebuilding) return;
+          failedFolder = null;
+          this.swapIn(index);
+          this.logger.info(`switched to the index built by another process: ${index.manifest.counts.papers} papers, embedder ${index.manifest.embedder.id}`);
+        } catch (error) {
+          this.logger.warn(`could not load the new index: ${(error as Error).message}; still serving the previous one`);
+        } finally {
+          checking = false;
+        }
+      })();
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   private swapIn(index: LoadedIndex): void {
     this.live = { index, retriever: new HybridRetriever(index) };
     this.onSwap?.(this.live);
