@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, loadConfig } from '../../src/config.ts';
 import { IndexDirectory } from '../../src/index/index-directory.ts';
 import { loadIndex } from '../../src/index/load-index.ts';
-import { PaperLibrary } from '../../src/retrieval/paper-library.ts';
+import { PaperLibrary, type LibraryLogger } from '../../src/retrieval/paper-library.ts';
 import { makeTempDir, writeFixtureSeeds } from '../helpers/fixture-seeds.ts';
 import { TestHashingEmbeddings } from '../helpers/hashing-embeddings.ts';
 import { postJson, silentLibraryLogger, startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -15,7 +15,7 @@ function recordingLogger() {
   return { lines, logger: { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line), error: (line: string) => lines.push(line) } };
 }
 
-async function libraryOn(dataDir: string, seedsDir: string, logger = silentLibraryLogger) {
+async function libraryOn(dataDir: string, seedsDir: string, logger: LibraryLogger = silentLibraryLogger) {
   const embeddings = new TestHashingEmbeddings();
   const library = new PaperLibrary(loadConfig({ DATA_DIR: dataDir, SEEDS_DIR: seedsDir }), logger, { select: async () => embeddings, byId: async () => embeddings });
   return library;
