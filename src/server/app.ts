@@ -61,7 +61,9 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
         response.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+      // Probes would drown the log; 503 while indexing is expected, not an error.
+      autoLogging: { ignore: (request) => request.url === '/api/health' || request.url === '/api/ready' || request.url === '/metrics' },
+      customLogLevel: (_request, response, error) => (error || (response.statusCode >= 500 && response.statusCode !== 503) ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
       serializers: { req: (request) => ({ id: request.id, method: request.method, url: request.url }), res: (response) => ({ statusCode: response.statusCode }) },
     }),
   );
