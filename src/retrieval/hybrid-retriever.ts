@@ -13,6 +13,8 @@ export interface HybridSettings {
   unitWeights: Record<VectorUnitKind, number>;
   /** Vector units fetched from HNSW before grouping by paper. */
   vectorCandidates: number;
+  /** BM25 hits kept as candidates (each is then scored exactly on its vectors). */
+  lexicalCandidates: number;
 }
 
 /**
@@ -24,6 +26,7 @@ export const DEFAULT_HYBRID_SETTINGS: HybridSettings = {
   vectorWeight: 0.5,
   unitWeights: { sentence: 1, chunk: 1, title: 0.5 },
   vectorCandidates: 200,
+  lexicalCandidates: 100,
 };
 
 const MATCHED_CHUNKS_KEPT = 3;
@@ -66,7 +69,7 @@ export class HybridRetriever extends BaseRetriever {
     const lexicalScores = new Map<string, number>();
     const lexicalRanks = new Map<string, number>();
     index.lexical
-      .query(query, index.papers.length, { filter: allowed ? (paperId) => allowed.has(paperId) : undefined })
+      .query(query, settings.lexicalCandidates, { filter: allowed ? (paperId) => allowed.has(paperId) : undefined })
       .forEach((hit, rank) => {
         lexicalScores.set(hit.paperId, hit.score);
         lexicalRanks.set(hit.paperId, rank + 1);
