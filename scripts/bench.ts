@@ -1,0 +1,171 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
+import { parseSeedFiles } from '../src/corpus/parse-seeds.ts';
+import { createEmbeddings } from '../src/embeddings/create-embeddings.ts';
+import { buildIndex, INDEXED_UNIT_KINDS } from '../src/index/build-index.ts';
+import { buildVectorUnits } from '../src/index/vector-units.ts';
+import { benchLexicalTier, benchVectorTier, type ScaleRow } from './bench-scale.ts';
+import { evalQuestions } from './eval-questions.ts';
+import { serverRssBytes, startServerProcess } from './server-process.ts';
+
+/**
+ * `npm run bench [-- --scale=1000000] [--ingest-papers=100]`: one run measuring query
+ * latency against the bare embedding time, throughput against its bound, ingest, cold
+ * start, memory, and index behaviour at synthetic scale. Prints a Markdown table.
+ */
+const argument = (name: string) => process.argv.find((value) => value.startsWith(`--${name}=`))?.split('=')[1];
+const maxScale = Number(argument('scale') ?? 100_000);
+const ingestPapers = Number(argument('ingest-papers') ?? 100);
+const cores = os.availableParallelism();
+
+const quiet = { info: () => {}, warn: () => {} };
+const lines: string[] = [];
+const print = (line = '') => {
+  lines.push(line);
+  console.log(line);
+};
+const percentile = (values: number[], fraction: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function timeAll<T>(items: T[], run: (item: T) => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (const item of items) {
+    const started = performance.now();
+    await run(item);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** ≥ 200 distinct questions: every eval question, then reworded copies to reach the count. */
+async function benchQuestions(count = 200): Promise<string[]> {
+  const base = [...new Set(await evalQuestions())];
+  const questions = [...base];
+  for (let index = 0; questions.length < count; index++) questions.push(`In short: ${base[index % base.length]}`);
+  return questions;
+}
+
+const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+print(`# paperchat bench — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'cpu'} × ${cores}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+print();
+
+// 1. Query latency: bare embedding vs /api/search and /api/ask (server on loopback).
+const questions = await benchQuestions();
+const embeddings = await createEmbeddings(config, quiet);
+await embeddings.embedQuery('warm-up');
+const embedTimes = await timeAll(questions, (question) => embeddings.embedQuery(question));
+await embeddings.close?.();
+
+const server = await startServerProcess({ RATE_LIMIT_PER_MIN: '0' });
+const post = (route: string, body: unknown) =>
+  fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((response) => response.json());
+let rssIdle = NaN;
+let rssLoaded = NaN;
+let searchTimes: number[] = [];
+let askTimes: number[] = [];
+let throughput = NaN;
+try {
+  await post('/api/ask', { question: 'warm-up question about transformers' });
+  rssIdle = await serverRssBytes(server.url);
+  // Reworded copies so the query-embedding cache does not flatter the figures.
+  searchTimes = await timeAll(questions, (question) => post('/api/search', { query: `${question} (search)`, k: 10 }));
+  askTimes = await timeAll(questions, (question) => post('/api/ask', { question }));
+
+  // 2. Throughput: 8 concurrent clients over fresh questions.
+  const concurrent = questions.map((question) => `Briefly: ${question}`);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < concurrent.length) await post('/api/ask', { question: concurrent[next++] });
+    }),
+  );
+  throughput = concurrent.length / ((performance.now() - started) / 1000);
+  rssLoaded = await serverRssBytes(server.url);
+} finally {
+  await server.stop();
+}
+
+const embedP50 = percentile(embedTimes, 0.5);
+const askP50 = percentile(askTimes, 0.5);
+const bound = cores / (embedP50 / 1000);
+print(`## Query (${questions.length} questions, embedder ${embeddings.id})`);
+print();
+print('| measure | p50 | p95 | target |');
+print('|---|---|---|---|');
+print(`| bare query embedding | ${ms(embedP50)} | ${ms(percentile(embedTimes, 0.95))} | |`);
+print(`| /api/search (loopback) | ${ms(percentile(searchTimes, 0.5))} | ${ms(percentile(searchTimes, 0.95))} | |`);
+print(`| /api/ask, extractive (loopback) | ${ms(askP50)} | ${ms(percentile(askTimes, 0.95))} | ≤ 1.5 × embed + 5 ms = ${ms(1.5 * embedP50 + 5)} → ${askP50 <= 1.5 * embedP50 + 5 ? 'met' : 'not met'} |`);
+print();
+print(`Throughput, 8 concurrent clients on /api/ask: ${throughput.toFixed(1)} req/s; bound = ${cores} cores / ${ms(embedP50)} = ${bound.toFixed(1)} req/s → ${(throughput / bound).toFixed(2)} of the bound (target ≥ 0.7).`);
+print(`Server RSS: ${(rssIdle / 1e6).toFixed(0)} MB idle, ${(rssLoaded / 1e6).toFixed(0)} MB after the load.`);
+print();
+
+// 3. Ingest: a cold build of the first N papers vs bare embedding of the same texts.
+const seedsSubset = await fs.mkdtemp(path.join(os.tmpdir(), 'paperchat-bench-seeds-'));
+const corpus = await parseSeedFiles(config.SEEDS_DIR);
+const subset = corpus.papers.slice(0, ingestPapers);
+await fs.writeFile(path.join(seedsSubset, '000_subset.txt'), subset.map((paper) => `${paper.title}\n\n${paper.abstract}`).join('\n\n') + '\n');
+const texts = buildVectorUnits(subset, INDEXED_UNIT_KINDS).map((unit) => unit.pageContent);
+const bareEmbeddings = await createEmbeddings(config, quiet);
+await bareEmbeddings.embedQuery('warm-up');
+const bareStarted = performance.now();
+for (let start = 0; start < texts.length; start += 64) await bareEmbeddings.embedDocuments(texts.slice(start, start + 64));
+const bareSeconds = (performance.now() - bareStarted) / 1000;
+const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'paperchat-bench-data-'));
+const coldStarted = performance.now();
+await buildIndex({ seedsDir: seedsSubset, dataDir, embeddings: bareEmbeddings });
+const coldSeconds = (performance.now() - coldStarted) / 1000;
+await bareEmbeddings.close?.();
+
+// Unchanged full-corpus rebuild (the embedding cache in DATA_DIR answers everything) and cold start.
+const fullEmbeddings = await createEmbeddings(config, quiet);
+const unchangedStarted = performance.now();
+const unchanged = await buildIndex({ seedsDir: config.SEEDS_DIR, dataDir: config.DATA_DIR, embeddings: fullEmbeddings });
+const unchangedSeconds = (performance.now() - unchangedStarted) / 1000;
+await fullEmbeddings.close?.();
+const coldStartStarted = performance.now();
+const restarted = await startServerProcess({});
+const coldStartSeconds = (performance.now() - coldStartStarted) / 1000;
+await restarted.stop();
+await fs.rm(dataDir, { recursive: true, force: true });
+await fs.rm(seedsSubset, { recursive: true, force: true });
+
+print(`## Ingest (${subset.length} papers, ${texts.length} texts, embedder ${fullEmbeddings.id}, EMBEDDING_THREADS=${config.EMBEDDING_THREADS || cores})`);
+print();
+print('| measure | value |');
+print('|---|---|');
+print(`| bare embedding of the same texts | ${(texts.length / bareSeconds).toFixed(1)} texts/s |`);
+print(`| full cold build | ${(subset.length / coldSeconds).toFixed(2)} papers/s (${coldSeconds.toFixed(1)} s; embedding is ${((bareSeconds / coldSeconds) * 100).toFixed(0)}% of it) |`);
+print(`| unchanged rebuild, 500 papers (${unchanged.embeddedCount} embedded) | ${unchangedSeconds.toFixed(2)} s (target ≤ 3 s) |`);
+print(`| server cold start with a built index, to ready | ${coldStartSeconds.toFixed(2)} s (target ≤ 3 s) |`);
+print();
+
+// 4. Scale: synthetic tiers.
+const tiers = [10_000, 100_000, 1_000_000].filter((size) => size <= maxScale);
+const rows: ScaleRow[] = [];
+for (const size of tiers) {
+  rows.push(await benchVectorTier(size, undefined, size >= 1_000_000 ? 50 : 200));
+  rows.push(await benchLexicalTier(size, config.SEEDS_DIR));
+}
+print(`## Scale (synthetic; HNSW M=16, efConstruction=200, efSearch=64; 512-d clustered vectors; BM25 chunks of seed vocabulary)`);
+print();
+print('| chunks | side | build | load | memory Δ | search p50 | search p95 | recall@10 vs exact |');
+print('|---|---|---|---|---|---|---|---|');
+for (const row of rows) {
+  print(`| ${row.chunks.toLocaleString('en')} | ${row.side} | ${row.buildSeconds.toFixed(1)} s | ${row.loadSeconds.toFixed(2)} s | ${row.heapMb.toFixed(0)} MB | ${row.p50Ms.toFixed(2)} ms | ${row.p95Ms.toFixed(2)} ms | ${row.recallAt10 === undefined ? '-' : row.recallAt10.toFixed(3)} |`);
+}
+print();
+print('HNSW efSearch sweep (recall@10 vs exact / search p50):');
+for (const row of rows.filter((entry) => entry.sweep)) {
+  print(`- ${row.chunks.toLocaleString('en')} chunks: ${row.sweep!.map((point) => `ef ${point.efSearch}: ${point.recallAt10.toFixed(3)} / ${point.p50Ms.toFixed(2)} ms`).join(', ')}`);
+}
+print();
+await fs.mkdir(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
+await fs.writeFile(path.join(PROJECT_ROOT, 'test-artifacts', 'bench.md'), `${lines.join('\n')}\n`);
+process.exit(0);
