@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { stemmer } from 'stemmer';
 import { eng as englishStopwords } from 'stopword';
 
@@ -26,8 +27,19 @@ export function toTerm(token: string): string | null {
   return /^[a-z]+$/.test(word) ? stemmer(word) : word;
 }
 
+/** Abstract sentences are analysed on every answer: their terms are worth keeping. */
+const analysed = new LRUCache<string, string[]>({ max: 20_000 });
+
 /** Terms of a text: stems of its words plus the parts of hyphenated words. */
 export function analyze(text: string): string[] {
+  const cached = analysed.get(text);
+  if (cached) return cached;
+  const terms = analyzeUncached(text);
+  analysed.set(text, terms);
+  return terms;
+}
+
+function analyzeUncached(text: string): string[] {
   const terms: string[] = [];
   for (const token of tokenize(text)) {
     const whole = toTerm(token);
