@@ -36,6 +36,23 @@ const storedArgsSchema = z.object({ dimensions: z.number().int().positive(), par
 
 const INDEX_FILE = 'hnswlib.index';
 
+/** Unrolled by four: this loop is most of a search's CPU time. */
+function dotProduct(a: Float32Array, b: Float32Array, length: number): number {
+  let sum0 = 0;
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  let index = 0;
+  for (; index + 3 < length; index += 4) {
+    sum0 += a[index]! * b[index]!;
+    sum1 += a[index + 1]! * b[index + 1]!;
+    sum2 += a[index + 2]! * b[index + 2]!;
+    sum3 += a[index + 3]! * b[index + 3]!;
+  }
+  for (; index < length; index++) sum0 += a[index]! * b[index]!;
+  return sum0 + sum1 + sum2 + sum3;
+}
+
 function normalise(vector: Float32Array): Float32Array {
   let norm = 0;
   for (const value of vector) norm += value * value;
@@ -102,13 +119,16 @@ export class HnswVectorStore extends SaveableVectorStore {
   }
 
   /** Exact cosine similarity of every unit of a paper to a (normalised) query vector. */
-  scorePaperUnits(paperId: string, query: ArrayLike<number>): Array<{ label: number; similarity: number }> {
-    return (this.labelsByPaper.get(paperId) ?? []).map((label) => {
+  scorePaperUnits(paperId: string, query: Float32Array): Array<{ label: number; similarity: number }> {
+    const labels = this.labelsByPaper.get(paperId) ?? [];
+    const scores = new Array<{ label: number; similarity: number }>(labels.length);
+    const dimensions = query.length;
+    for (let position = 0; position < labels.length; position++) {
+      const label = labels[position]!;
       const vector = this.unitVectors[label]!;
-      let similarity = 0;
-      for (let index = 0; index < vector.length; index++) similarity += vector[index]! * query[index]!;
-      return { label, similarity };
-    });
+      scores[position] = { label, similarity: dotProduct(vector, query, dimensions) };
+    }
+    return scores;
   }
 
   async addDocuments(documents: Document<VectorUnitMetadata>[]): Promise<void> {

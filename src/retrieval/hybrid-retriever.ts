@@ -31,9 +31,9 @@ export const DEFAULT_HYBRID_SETTINGS: HybridSettings = {
 
 const MATCHED_CHUNKS_KEPT = 3;
 
-function normalise(vector: number[]): number[] {
+function normalise(vector: number[]): Float32Array {
   const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0)) || 1;
-  return vector.map((value) => value / norm);
+  return Float32Array.from(vector, (value) => value / norm);
 }
 
 interface PaperVectorEvidence {
@@ -88,19 +88,26 @@ export class HybridRetriever extends BaseRetriever {
       const paper = index.paperById.get(paperId);
       if (!paper) continue;
       const best: Partial<Record<VectorUnitKind, number>> = {};
-      const matched: MatchedChunk[] = [];
-      for (const { label, similarity } of index.vectors.scorePaperUnits(paperId, queryVector)) {
-        const unit = index.vectors.unit(label)!;
-        const { kind } = unit.metadata;
-        best[kind] = Math.max(best[kind] ?? -1, similarity);
-        if (kind !== 'title') {
-          matched.push({ chunkId: unit.metadata.chunkId, text: paper.abstract.slice(unit.metadata.start, unit.metadata.end), start: unit.metadata.start, end: unit.metadata.end, score: similarity });
+      // Only the best few units become MatchedChunks (with text); the rest are just scores.
+      const top: Array<{ label: number; similarity: number }> = [];
+      for (const scored of index.vectors.scorePaperUnits(paperId, queryVector)) {
+        const { kind } = index.vectors.unit(scored.label)!.metadata;
+        if (scored.similarity > (best[kind] ?? -1)) best[kind] = scored.similarity;
+        if (kind === 'title') continue;
+        if (top.length < MATCHED_CHUNKS_KEPT || scored.similarity > top[top.length - 1]!.similarity) {
+          top.push(scored);
+          top.sort((a, b) => b.similarity - a.similarity);
+          if (top.length > MATCHED_CHUNKS_KEPT) top.pop();
         }
       }
+      const matched: MatchedChunk[] = top.map(({ label, similarity }) => {
+        const { chunkId, start, end } = index.vectors.unit(label)!.metadata;
+        return { chunkId, text: paper.abstract.slice(start, end), start, end, score: similarity };
+      });
       let score = 0;
       for (const kind of Object.keys(settings.unitWeights) as VectorUnitKind[]) score += settings.unitWeights[kind] * (best[kind] ?? 0);
       vectorScores.set(paperId, score);
-      evidence.set(paperId, { best, chunks: matched.sort((a, b) => b.score - a.score).slice(0, MATCHED_CHUNKS_KEPT) });
+      evidence.set(paperId, { best, chunks: matched });
     }
     const vectorRanks = new Map(rankByScore(vectorScores).map(([paperId], rank) => [paperId, rank + 1]));
 
