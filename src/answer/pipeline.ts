@@ -1,4 +1,5 @@
 import { splitSentences } from '../corpus/sentences.ts';
+import type { Sentence } from '../corpus/types.ts';
 import type { LoadedIndex } from '../index/load-index.ts';
 import type { PaperLibrary } from '../retrieval/paper-library.ts';
 import type { PaperHit } from '../retrieval/types.ts';
@@ -14,6 +15,23 @@ import type { AnswerProvider, AnswerSource, AskEvent, AskResult } from './types.
 export interface PipelineObserver {
   onStage?(stage: 'retrieve' | 'generate', seconds: number): void;
   onLlmError?(provider: string): void;
+}
+
+/** Sentences of each abstract, split once per loaded index (splitting is the slow part of building sources). */
+const sentencesByIndex = new WeakMap<LoadedIndex, Map<string, Sentence[]>>();
+
+function sentencesOf(index: LoadedIndex, paperId: string, abstract: string): Sentence[] {
+  let byPaper = sentencesByIndex.get(index);
+  if (!byPaper) {
+    byPaper = new Map();
+    sentencesByIndex.set(index, byPaper);
+  }
+  let sentences = byPaper.get(paperId);
+  if (!sentences) {
+    sentences = splitSentences(abstract);
+    byPaper.set(paperId, sentences);
+  }
+  return sentences;
 }
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -127,7 +145,7 @@ export class AnswerPipeline implements AskService {
     return hits.flatMap((hit, position) => {
       const paper = index.paperById.get(hit.paperId);
       if (!paper) return [];
-      const sentences = splitSentences(paper.abstract);
+      const sentences = sentencesOf(index, paper.id, paper.abstract);
       const sentenceSimilarities = sentences.map((_, sentenceIndex) => {
         const vector = index.vectors.vectorOf(`${paper.id}#s${sentenceIndex}`);
         return vector ? dot(vector, questionVector) : 0;
