@@ -10,7 +10,8 @@ import { checksumFiles } from './file-checksums.ts';
 import { DEFAULT_HNSW_PARAMETERS, HnswVectorStore, type HnswParameters } from './hnsw-vector-store.ts';
 import { IndexDirectory } from './index-directory.ts';
 import { LexicalIndex } from './lexical-index.ts';
-import { LEXICAL_FILE, MANIFEST_FILE, PAPERS_FILE, VECTORS_DIR } from './load-index.ts';
+import { findDamagedFile } from './file-checksums.ts';
+import { LEXICAL_FILE, MANIFEST_FILE, PAPERS_FILE, readManifest, VECTORS_DIR } from './load-index.ts';
 import { INDEX_FORMAT_VERSION, type IndexManifest } from './manifest.ts';
 import { buildVectorUnits, type VectorUnitKind } from './vector-units.ts';
 
@@ -85,20 +86,28 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
 
     options.onProgress?.('index', 0, units.length);
     const hnsw = options.hnsw ?? DEFAULT_HNSW_PARAMETERS;
-    const vectors = new HnswVectorStore(embeddings, embeddings.dimensions, hnsw, units.length);
-    await vectors.addVectors(embedded.vectors, units);
+    const unitsHash = hashUnits(units, embeddings.id, hnsw);
+    partial = await directory.createPartial();
+    // An unchanged set of units gives the same graph: copy it instead of rebuilding it.
+    const reusable = await reusableVectors(directory, unitsHash);
+    if (reusable) {
+      await fs.cp(reusable, path.join(partial, VECTORS_DIR), { recursive: true });
+    } else {
+      const vectors = new HnswVectorStore(embeddings, embeddings.dimensions, hnsw, units.length);
+      await vectors.addVectors(embedded.vectors, units);
+      await vectors.save(path.join(partial, VECTORS_DIR));
+    }
     const lexical = LexicalIndex.build(corpus.papers);
     options.onProgress?.('index', units.length, units.length);
 
     options.onProgress?.('write', 0, 1);
-    partial = await directory.createPartial();
-    await vectors.save(path.join(partial, VECTORS_DIR));
     await fs.writeFile(path.join(partial, PAPERS_FILE), JSON.stringify(corpus.papers));
     await fs.writeFile(path.join(partial, LEXICAL_FILE), lexical.toJSON());
     const manifest: IndexManifest = {
       formatVersion: INDEX_FORMAT_VERSION,
       embedder: { id: embeddings.id, dimensions: embeddings.dimensions },
       corpusHash,
+      unitsHash,
       counts: { entries: corpus.entryCount, papers: corpus.papers.length, chunks: units.filter((unit) => unit.metadata.kind === 'chunk').length, vectors: units.length },
       hnsw: { space: 'cosine', m: hnsw.m, efConstruction: hnsw.efConstruction, efSearch: hnsw.efSearch },
       files: await checksumFiles(partial, [MANIFEST_FILE]),
@@ -114,6 +123,26 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   } finally {
     if (partial) await fs.rm(partial, { recursive: true, force: true });
     await release();
+  }
+}
+
+function hashUnits(units: ReturnType<typeof buildVectorUnits>, embedderId: string, hnsw: HnswParameters): string {
+  const hash = createHash('sha256').update(`${INDEX_FORMAT_VERSION}\0${embedderId}\0${JSON.stringify(hnsw)}\0`);
+  for (const unit of units) hash.update(unit.metadata.chunkId).update('\0').update(unit.pageContent).update('\0');
+  return hash.digest('hex');
+}
+
+/** The vectors folder of the live index when it was built from exactly these units. */
+async function reusableVectors(directory: IndexDirectory, unitsHash: string): Promise<string | null> {
+  const current = await directory.current();
+  if (!current) return null;
+  try {
+    const manifest = await readManifest(current);
+    if (manifest.unitsHash !== unitsHash) return null;
+    if (await findDamagedFile(current, manifest.files)) return null;
+    return path.join(current, VECTORS_DIR);
+  } catch {
+    return null;
   }
 }
 

@@ -62,6 +62,8 @@ function normalise(vector: Float32Array): Float32Array {
 }
 const UNITS_FILE = 'units.json';
 const ARGS_FILE = 'args.json';
+/** The normalised vectors in label order, so loading needs no per-point native calls. */
+const VECTORS_FILE = 'unit-vectors.f32';
 
 /**
  * A LangChain vector store over hnswlib-node. Written instead of community's `HNSWLib`
@@ -103,7 +105,7 @@ export class HnswVectorStore extends SaveableVectorStore {
     return this.units[label];
   }
 
-  private register(document: Document<VectorUnitMetadata>, label: number, storedVector: number[]): void {
+  private register(document: Document<VectorUnitMetadata>, label: number, storedVector: ArrayLike<number>): void {
     this.units[label] = document;
     this.unitVectors[label] = normalise(Float32Array.from(storedVector));
     this.labelsByChunkId.set(document.metadata.chunkId, label);
@@ -168,18 +170,26 @@ export class HnswVectorStore extends SaveableVectorStore {
     await this.index.writeIndex(path.join(directory, INDEX_FILE));
     await fs.writeFile(path.join(directory, UNITS_FILE), JSON.stringify(this.units.map(({ pageContent, metadata }) => ({ pageContent, metadata }))));
     await fs.writeFile(path.join(directory, ARGS_FILE), JSON.stringify({ dimensions: this.dimensions, parameters: this.parameters }));
+    const packed = new Float32Array(this.units.length * this.dimensions);
+    this.unitVectors.forEach((vector, label) => packed.set(vector, label * this.dimensions));
+    await fs.writeFile(path.join(directory, VECTORS_FILE), new Uint8Array(packed.buffer));
   }
 
   static override async load(directory: string, embeddings: EmbeddingsInterface): Promise<HnswVectorStore> {
     const args = storedArgsSchema.parse(JSON.parse(await fs.readFile(path.join(directory, ARGS_FILE), 'utf8')));
-    const units = z.array(storedUnitSchema).parse(JSON.parse(await fs.readFile(path.join(directory, UNITS_FILE), 'utf8')));
+    // The files are checksummed by the manifest, so one unit is validated for shape, not all.
+    const units = JSON.parse(await fs.readFile(path.join(directory, UNITS_FILE), 'utf8')) as z.infer<typeof storedUnitSchema>[];
+    if (!Array.isArray(units) || (units.length > 0 && !storedUnitSchema.safeParse(units[0]).success)) throw new Error('units.json has an unexpected shape');
+    const bytes = await fs.readFile(path.join(directory, VECTORS_FILE));
+    if (bytes.length !== units.length * args.dimensions * 4) throw new Error(`${VECTORS_FILE} has ${bytes.length} bytes, expected ${units.length * args.dimensions * 4}`);
+    const packed = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
     const store = new HnswVectorStore(embeddings, args.dimensions, args.parameters, 1);
     await store.index.readIndex(path.join(directory, INDEX_FILE));
     store.index.setEf(args.parameters.efSearch);
     if (store.index.getCurrentCount() !== units.length) {
       throw new Error(`Vector index holds ${store.index.getCurrentCount()} vectors but ${units.length} units are listed`);
     }
-    units.forEach((unit, label) => store.register(new Document<VectorUnitMetadata>(unit), label, store.index.getPoint(label)));
+    units.forEach((unit, label) => store.register(new Document<VectorUnitMetadata>(unit), label, packed.subarray(label * args.dimensions, (label + 1) * args.dimensions)));
     return store;
   }
 }

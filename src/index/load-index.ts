@@ -68,9 +68,11 @@ export async function loadIndex(folder: string, embeddings: IdentifiedEmbeddings
   const damage = await findDamagedFile(folder, manifest.files);
   if (damage) throw new IndexUnusableError(folder, damage);
   try {
-    const papers = papersSchema.parse(JSON.parse(await fs.readFile(path.join(folder, PAPERS_FILE), 'utf8')));
-    const lexical = LexicalIndex.fromJSON(await fs.readFile(path.join(folder, LEXICAL_FILE), 'utf8'));
-    const vectors = await HnswVectorStore.load(path.join(folder, VECTORS_DIR), embeddings);
+    const [papers, lexical, vectors] = await Promise.all([
+      fs.readFile(path.join(folder, PAPERS_FILE), 'utf8').then((text) => papersSchema.parse(JSON.parse(text))),
+      fs.readFile(path.join(folder, LEXICAL_FILE), 'utf8').then((text) => LexicalIndex.fromJSON(text)),
+      HnswVectorStore.load(path.join(folder, VECTORS_DIR), embeddings),
+    ]);
     if (papers.length !== manifest.counts.papers || vectors.size !== manifest.counts.vectors || lexical.documentCount !== papers.length) {
       throw new Error(`counts disagree with the manifest (papers ${papers.length}/${manifest.counts.papers}, vectors ${vectors.size}/${manifest.counts.vectors})`);
     }

@@ -120,7 +120,8 @@ export class PaperLibrary {
       try {
         const manifest = await readManifest(folder);
         const embeddings = await this.embedderById(manifest.embedder.id);
-        const index = await loadIndex(folder, embeddings);
+        // The model loads while the index does, so the first question does not pay for it.
+        const [index] = await Promise.all([loadIndex(folder, embeddings), embeddings.embedQuery('warm-up').catch(() => undefined)]);
         if (await isIndexCurrent(index.manifest, this.config.SEEDS_DIR, embeddings.id)) {
           this.swapIn(index);
           this.logger.info(`index loaded: ${index.manifest.counts.papers} papers, ${index.manifest.counts.vectors} vectors, embedder ${embeddings.id}`);
