@@ -1,0 +1,179 @@
+/**
+ * The paperchat HTTP API as the page uses it. Every failure becomes an ApiError with a
+ * `kind` the chat can explain plainly: network, rate_limited, indexing, invalid, server, stream.
+ */
+
+export class ApiError extends Error {
+  /**
+   * @param {'network' | 'rate_limited' | 'indexing' | 'invalid' | 'not_found' | 'server' | 'stream'} kind
+   * @param {string} message
+   * @param {{ status?: number, code?: string, retryAfter?: number }} [details]
+   */
+  constructor(kind, message, details = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.kind = kind;
+    this.status = details.status;
+    this.code = details.code;
+    /** Seconds to wait before retrying, when the server said so. */
+    this.retryAfter = details.retryAfter;
+  }
+}
+
+/** Retry-After is seconds or an HTTP date; the draft-7 RateLimit header carries `reset=`. @param {Headers} headers */
+function retryAfterSeconds(headers) {
+  const value = headers.get('Retry-After');
+  if (value) {
+    if (/^\d+$/.test(value.trim())) return Number(value.trim());
+    const date = Date.parse(value);
+    if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  }
+  const reset = /reset=(\d+)/.exec(headers.get('RateLimit') ?? '');
+  return reset ? Number(reset[1]) : undefined;
+}
+
+/** @param {Response} response */
+async function errorFromResponse(response) {
+  let code = `http_${response.status}`;
+  let message = '';
+  try {
+    const body = await response.json();
+    if (body && typeof body === 'object' && body.error) {
+      code = typeof body.error.code === 'string' ? body.error.code : code;
+      message = typeof body.error.message === 'string' ? body.error.message : '';
+    }
+  } catch {
+    // not JSON (a proxy's error page): the status says enough
+  }
+  const details = { status: response.status, code, retryAfter: retryAfterSeconds(response.headers) };
+  if (response.status === 429) return new ApiError('rate_limited', message || 'Too many requests.', details);
+  if (response.status === 503 && code === 'index_not_ready') return new ApiError('indexing', message || 'The index is still being built.', details);
+  if (response.status === 404) return new ApiError('not_found', message || 'Not found.', details);
+  if (response.status >= 400 && response.status < 500) return new ApiError('invalid', message || `The request was rejected (${response.status}).`, details);
+  return new ApiError('server', message || `The server had a problem (${response.status}).`, details);
+}
+
+/** @param {string} path @param {RequestInit} [init] */
+async function request(path, init) {
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError('network', 'Could not reach the paperchat server.');
+  }
+  if (!response.ok) throw await errorFromResponse(response);
+  return response;
+}
+
+/** @param {unknown} body @param {AbortSignal} [signal] @returns {RequestInit} */
+function postJson(body, signal) {
+  return { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal };
+}
+
+/** @returns {Promise<{ status: 'ok' | 'indexing', papers: number, chunks: number, embedder: string | null }>} */
+export async function getHealth() {
+  return (await request('/api/health', { cache: 'no-store' })).json();
+}
+
+/**
+ * @param {string} query @param {{ k?: number, paperIds?: string[], signal?: AbortSignal }} [options]
+ * @returns {Promise<Array<{ paperId: string, title: string, score: number, snippet: string, scores: Record<string, number> }>>}
+ */
+export async function search(query, options = {}) {
+  const body = { query, k: options.k ?? 10, ...(options.paperIds ? { paperIds: options.paperIds } : {}) };
+  const data = await (await request('/api/search', postJson(body, options.signal))).json();
+  return Array.isArray(data.results) ? data.results : [];
+}
+
+/** @type {Map<string, Promise<{ paperId: string, title: string, abstract: string, sources: Array<{ file: string, line: number }>, links: string[] }>>} */
+const paperCache = new Map();
+
+/** Papers don't change while the page is open (a reindex keeps ids stable): cached. @param {string} paperId */
+export function getPaper(paperId) {
+  let cached = paperCache.get(paperId);
+  if (!cached) {
+    cached = request(`/api/papers/${encodeURIComponent(paperId)}`).then((response) => response.json());
+    cached.catch(() => paperCache.delete(paperId));
+    paperCache.set(paperId, cached);
+  }
+  return cached;
+}
+
+/**
+ * POST /api/ask with stream: true, yielding the Server-Sent Events as { event, data }.
+ * Errors before the stream starts are thrown as ApiError; an `error` event is thrown too.
+ * @param {{ question: string, history: Array<{ role: 'user' | 'assistant', content: string }>, paperIds?: string[], k?: number }} body
+ * @param {AbortSignal} [signal]
+ * @returns {AsyncGenerator<{ event: string, data: any }>}
+ */
+export async function* askStream(body, signal) {
+  const response = await request('/api/ask', {
+    ...postJson({ ...body, stream: true }, signal),
+    headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+  });
+  const type = response.headers.get('Content-Type') ?? '';
+  if (!type.includes('text/event-stream')) {
+    // A server without streaming answers with the whole result at once.
+    const result = await response.json();
+    if (typeof result?.answer === 'string') {
+      yield { event: 'text-delta', data: { text: result.answer } };
+      yield { event: 'answer-end', data: result };
+      return;
+    }
+    throw new ApiError('server', 'The server sent an unexpected response.');
+  }
+  if (!response.body) throw new ApiError('stream', 'The answer stream could not be read.');
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let ended = false;
+  try {
+    while (true) {
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (error instanceof DOMException && error.name === 'AbortError') throw error;
+        throw new ApiError('stream', 'The connection was lost while the answer was being written.');
+      }
+      if (chunk.done) break;
+      buffer += chunk.value.replace(/\r\n?/g, '\n');
+      let boundary;
+      while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, boundary);
+        buffer = buffer.slice(boundary + 2);
+        const parsed = parseFrame(frame);
+        if (!parsed) continue;
+        if (parsed.event === 'error') {
+          const error = parsed.data?.error ?? {};
+          throw new ApiError('stream', typeof error.message === 'string' ? error.message : 'The answer could not be completed.', { code: error.code });
+        }
+        if (parsed.event === 'answer-end') ended = true;
+        yield parsed;
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  if (!ended) throw new ApiError('stream', 'The answer stream ended before the answer was complete.');
+}
+
+/** @param {string} frame */
+function parseFrame(frame) {
+  let event = 'message';
+  const dataLines = [];
+  for (const line of frame.split('\n')) {
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'event') event = value;
+    else if (field === 'data') dataLines.push(value);
+  }
+  if (dataLines.length === 0) return null;
+  try {
+    return { event, data: JSON.parse(dataLines.join('\n')) };
+  } catch {
+    return null;
+  }
+}
