@@ -25,7 +25,7 @@ export const DEFAULT_HYBRID_SETTINGS: HybridSettings = {
   lexicalWeight: 0.5,
   vectorWeight: 0.5,
   unitWeights: { sentence: 1, chunk: 1, title: 0.5 },
-  vectorCandidates: 200,
+  vectorCandidates: 100,
   lexicalCandidates: 100,
 };
 
