@@ -1,12 +1,8 @@
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../errors.ts';
-import {
-  TRANSFORMERS_ID_PREFIX,
-  TransformersEmbeddings,
-  TransformersModelNotFoundError,
-  type TransformersLoadOptions,
-} from './transformers-embeddings.ts';
+import { TransformersModelNotFoundError, type TransformersLoadOptions } from './locate-transformers-model.ts';
+import { TRANSFORMERS_ID_PREFIX, TransformersEmbeddings } from './transformers-embeddings.ts';
 import type { IdentifiedEmbeddings } from './types.ts';
 import { UNIVERSAL_SENTENCE_ENCODER_ID, UniversalSentenceEncoderEmbeddings } from './universal-sentence-encoder.ts';
 

@@ -1,13 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  modelFamily,
-  TransformersEmbeddings,
-  TransformersModelLoadError,
-  TransformersModelNotFoundError,
-  type TransformersLoadOptions,
-} from '../../src/embeddings/transformers-embeddings.ts';
+import { TransformersModelLoadError, TransformersModelNotFoundError, type TransformersLoadOptions } from '../../src/embeddings/locate-transformers-model.ts';
+import { modelFamily } from '../../src/embeddings/model-families.ts';
+import { TransformersEmbeddings } from '../../src/embeddings/transformers-embeddings.ts';
 import { makeTempDir } from '../helpers/fixture-seeds.ts';
 import { closedPortUrl, startFakeHub, startSilentHub } from './fake-hub.ts';
 import { computeTinyBertHiddenStates, normalizeVector, TINY_HIDDEN_SIZE, tinyBertWeights, tinyTokenize, writeTinyBertModel } from './tiny-bert-model.ts';
