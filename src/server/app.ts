@@ -6,17 +6,23 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { PROJECT_ROOT } from '../config.ts';
+import { mcpHttpRoutes, sendJsonRpcError } from '../mcp/http-routes.ts';
 import { adminRoutes } from './api/admin.ts';
 import { apiNotFound, errorHandler, sendError } from './api/errors.ts';
 import { apiRoutes } from './api/routes.ts';
 import type { AppDependencies } from './dependencies.ts';
+import { requireBearerToken } from './http/bearer-token.ts';
 import { createMetrics } from './metrics.ts';
+import { sendOpenAiError } from './openai/errors.ts';
+import { openAiRoutes } from './openai/routes.ts';
 
 export interface AppOptions {
-  /** Requests per minute per client on /api/ask and /api/search; 0 disables. */
+  /** Requests per minute per client on /api/ask, /api/search, /v1/chat/completions and /mcp; 0 disables. */
   rateLimitPerMinute: number;
   corsOrigin?: string;
   adminToken?: string;
+  /** When set, /v1/* and /mcp require `Authorization: Bearer <apiToken>`. */
+  apiToken?: string;
   bodyLimit: string;
   /** Non-streaming requests taking longer get a 503 JSON error. */
   requestTimeoutMs: number;
@@ -32,6 +38,9 @@ const VENDOR_FILES: Record<string, string> = {
 };
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
+
+/** Chat clients resend the whole conversation on every turn; the schema still bounds each message. */
+const CHAT_BODY_LIMIT = '1mb';
 
 function requestTimeout(milliseconds: number): RequestHandler {
   return (request, response, next) => {
@@ -87,7 +96,7 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
       },
     }),
   );
-  if (options.corsOrigin) app.use('/api', cors({ origin: options.corsOrigin.split(',').map((origin) => origin.trim()) }));
+  if (options.corsOrigin) app.use(['/api', '/v1'], cors({ origin: options.corsOrigin.split(',').map((origin) => origin.trim()) }));
 
   if (options.rateLimitPerMinute > 0) {
     const limiter = rateLimit({
@@ -95,9 +104,15 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
       limit: options.rateLimitPerMinute,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      handler: (_request, response) => sendError(response, 429, 'rate_limited', `Too many requests: at most ${options.rateLimitPerMinute} a minute. Try again shortly.`),
+      handler: (request, response) => {
+        const error = { status: 429, code: 'rate_limited', message: `Too many requests: at most ${options.rateLimitPerMinute} a minute. Try again shortly.` };
+        if (request.baseUrl.startsWith('/v1')) sendOpenAiError(response, error);
+        else if (request.baseUrl.startsWith('/mcp')) sendJsonRpcError(response, error);
+        else sendError(response, error.status, error.code, error.message);
+      },
     });
-    app.use(['/api/ask', '/api/search'], limiter);
+    // One budget across the APIs: they run the same pipeline.
+    app.use(['/api/ask', '/api/search', '/v1/chat/completions', '/mcp'], limiter);
   }
   app.use('/api', express.json({ limit: options.bodyLimit, strict: false, type: () => true }));
   app.use('/api', (request, response, next) => {
@@ -112,6 +127,24 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
   app.use('/api', apiRoutes(dependencies));
   if (dependencies.indexAdmin) app.use('/api/admin', adminRoutes(dependencies.indexAdmin, options.adminToken, logger));
   app.use('/api', apiNotFound);
+
+  app.use(
+    '/v1',
+    requireBearerToken(options.apiToken, (response) =>
+      sendOpenAiError(response, { status: 401, code: 'invalid_api_key', message: 'A valid Authorization: Bearer <API_TOKEN> header is required.' }),
+    ),
+    express.json({ limit: CHAT_BODY_LIMIT, strict: false, type: () => true }),
+    openAiRoutes(dependencies.askService),
+    errorHandler(logger, sendOpenAiError),
+  );
+
+  app.use(
+    '/mcp',
+    requireBearerToken(options.apiToken, (response) => sendJsonRpcError(response, { status: 401, message: 'A valid Authorization: Bearer <API_TOKEN> header is required.' })),
+    express.json({ limit: options.bodyLimit }),
+    mcpHttpRoutes({ searchService: dependencies.searchService, askService: dependencies.askService }),
+    errorHandler(logger, sendJsonRpcError),
+  );
 
   app.get('/metrics', async (_request, response) => {
     const status = dependencies.searchService.status();

@@ -15,6 +15,8 @@ export interface TestApp {
   url: string;
   config: Config;
   library: PaperLibrary;
+  /** The app's answer pipeline, for serving it over other transports (MCP). */
+  pipeline: AnswerPipeline;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export async function startTestApp(options: { appOptions?: Partial<AppOptions>; 
     { ...DEFAULT_APP_OPTIONS, ...options.appOptions },
   );
   const running = await startServer(app, { port: 0, host: '127.0.0.1' });
-  return { url: running.url, config, library, close: () => running.close(1000) };
+  return { url: running.url, config, library, pipeline, close: () => running.close(1000) };
 }
 
 export interface ParsedEvent {

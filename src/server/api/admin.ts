@@ -1,14 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { IndexAdmin } from '../dependencies.ts';
+import { tokenMatches } from '../http/bearer-token.ts';
 import { sendError } from './errors.ts';
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const presented = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
-  const expected = Buffer.from(token);
-  return presented.length === expected.length && timingSafeEqual(presented, expected);
-}
 
 /** POST /api/admin/reindex: rebuild aside and swap in; disabled without ADMIN_TOKEN. */
 export function adminRoutes(indexAdmin: IndexAdmin, adminToken: string | undefined, logger: Logger): Router {

@@ -1,20 +1,9 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AppDependencies } from '../dependencies.ts';
-import { sendError } from './errors.ts';
+import { clientSignal } from '../http/client-signal.ts';
+import { errorCode, sendError } from './errors.ts';
 import { askRequestSchema, paperIdSchema, searchRequestSchema } from './schemas.ts';
 import { SseWriter, wantsEventStream } from './sse.ts';
-
-/** Aborted when the client goes away, so generation stops with it. */
-function clientSignal(request: Request): AbortSignal {
-  const controller = new AbortController();
-  request.on('close', () => {
-    if (!request.complete || request.socket.destroyed) controller.abort();
-  });
-  request.res?.on('close', () => {
-    if (!request.res?.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
 
 export function apiRoutes({ searchService, askService }: AppDependencies): Router {
   const router = Router();
@@ -67,7 +56,7 @@ export function apiRoutes({ searchService, askService }: AppDependencies): Route
       }
     } catch (error) {
       // The status line is already out: report the failure as an event.
-      const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'internal_error';
+      const code = errorCode(error);
       if (!signal.aborted) request.log?.error({ err: error }, 'answer stream failed');
       sse.send('error', { error: { code, message: 'The answer could not be completed.' } });
     } finally {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** How many papers an answer draws on unless the caller says otherwise. */
+export const DEFAULT_ASK_K = 6;
+
 const paperIds = z.array(z.string().min(1).max(200)).min(1).max(50);
 
 export const searchRequestSchema = z
@@ -16,7 +19,7 @@ export const askRequestSchema = z
   .object({
     question: z.string().trim().min(1, 'must not be empty').max(2000),
     history: z.array(chatTurnSchema).max(50).default([]),
-    k: z.number().int().min(1).max(20).default(6),
+    k: z.number().int().min(1).max(20).default(DEFAULT_ASK_K),
     paperIds: paperIds.optional(),
     stream: z.boolean().default(false),
   })

@@ -22,6 +22,12 @@ export class SseWriter {
     this.response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
+  /** An unnamed event (`data:` line only), the framing OpenAI-style streams use; strings go out verbatim (`[DONE]`). */
+  sendData(data: unknown): void {
+    if (this.response.writableEnded || this.response.destroyed) return;
+    this.response.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+  }
+
   close(): void {
     if (!this.response.writableEnded) this.response.end();
   }

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { askRequestSchema, paperIdSchema, searchRequestSchema } from '../server/api/schemas.ts';
+
+/**
+ * Tool arguments and results. Inputs reuse the HTTP API's bounds, so a tool accepts exactly
+ * what the API would; outputs are published as each tool's outputSchema.
+ */
+export const searchPapersInput = {
+  query: searchRequestSchema.shape.query.describe('What to look for, in natural language or keywords.'),
+  // Fewer than the API's default: every result lands in the calling model's context.
+  k: z.number().int().min(1).max(20).default(5).describe('How many papers to return (1-20, default 5).'),
+};
+
+export const getPaperInput = {
+  paperId: paperIdSchema.describe('A paper id as returned by search_papers or ask.'),
+};
+
+export const askInput = {
+  question: askRequestSchema.shape.question.describe('A question about the research papers.'),
+  paperIds: askRequestSchema.shape.paperIds.describe('Restrict the answer to these papers (ids from search_papers).'),
+};
+
+const searchResult = z.object({ paperId: z.string(), title: z.string(), score: z.number(), snippet: z.string() });
+
+export const searchPapersOutput = { results: z.array(searchResult) };
+
+export const getPaperOutput = {
+  paper: z.object({ paperId: z.string(), title: z.string(), abstract: z.string(), links: z.array(z.string()) }),
+};
+
+const citation = z.object({
+  n: z.number().int(),
+  paperId: z.string(),
+  title: z.string(),
+  quote: z.string().describe('The abstract sentence that supports the claims marked [n].'),
+  start: z.number().int(),
+  end: z.number().int(),
+});
+
+export const askOutput = {
+  answer: z.string().describe('The answer, with [n] markers pointing at citations.'),
+  refused: z.boolean().describe('True when the papers cannot answer the question.'),
+  citations: z.array(citation),
+  warning: z.string().optional(),
+};

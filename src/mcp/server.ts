@@ -1,0 +1,99 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import packageJson from '../../package.json' with { type: 'json' };
+import { answerWithSources } from '../answer/sources-list.ts';
+import { IndexNotReadyError } from '../errors.ts';
+import { DEFAULT_ASK_K } from '../server/api/schemas.ts';
+import type { AskService, SearchService } from '../server/dependencies.ts';
+import { askInput, askOutput, getPaperInput, getPaperOutput, searchPapersInput, searchPapersOutput } from './schemas.ts';
+
+export interface McpDependencies {
+  searchService: SearchService;
+  askService: AskService;
+  /** Settles when the index is loaded; tools wait for it (the stdio server connects before a first build finishes). */
+  ready?: Promise<unknown>;
+}
+
+function toolError(message: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: message }] };
+}
+
+/**
+ * The paperchat tools over MCP: search, read a paper, ask a cited question. Transport-free,
+ * so stdio, streamable HTTP and tests connect it the same way. Thrown errors (index not
+ * ready, invalid arguments) reach the client as tool errors (`isError`), never a crash.
+ */
+export function createMcpServer({ searchService, askService, ready }: McpDependencies): McpServer {
+  const server = new McpServer({ name: 'paperchat', version: packageJson.version });
+
+  server.registerTool(
+    'search_papers',
+    {
+      title: 'Search papers',
+      description: 'Hybrid (keyword + semantic) search over the research-paper abstracts. Returns ranked papers with ids for get_paper and ask.',
+      inputSchema: searchPapersInput,
+      outputSchema: searchPapersOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ query, k }) => {
+      await ready;
+      const hits = await searchService.search(query, { k });
+      const results = hits.map(({ paperId, title, score, snippet }) => ({ paperId, title, score, snippet }));
+      const text =
+        results.length === 0
+          ? 'No papers matched.'
+          : results.map((result, rank) => `${rank + 1}. ${result.title} (${result.paperId}, score ${result.score.toFixed(3)})\n   ${result.snippet}`).join('\n');
+      return { content: [{ type: 'text', text }], structuredContent: { results } };
+    },
+  );
+
+  server.registerTool(
+    'get_paper',
+    {
+      title: 'Get paper',
+      description: 'The full title, abstract and links of one paper, by id.',
+      inputSchema: getPaperInput,
+      outputSchema: getPaperOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ paperId }) => {
+      await ready;
+      // Without an index every id would look unknown; say why instead.
+      if (searchService.status().status !== 'ok') throw new IndexNotReadyError();
+      const found = searchService.getPaper(paperId);
+      if (!found) return toolError(`No paper with id "${paperId}". Use search_papers to find paper ids.`);
+      const paper = { paperId: found.id, title: found.title, abstract: found.abstract, links: found.links };
+      const links = paper.links.length > 0 ? `\n\nLinks: ${paper.links.join(', ')}` : '';
+      return { content: [{ type: 'text', text: `${paper.title}\n(${paper.paperId})\n\n${paper.abstract}${links}` }], structuredContent: { paper } };
+    },
+  );
+
+  server.registerTool(
+    'ask',
+    {
+      title: 'Ask the papers',
+      description:
+        'Answers a question from the paper abstracts, with [n] citations and the abstract sentence behind each. Refuses (refused: true) when the papers do not cover the question.',
+      inputSchema: askInput,
+      outputSchema: askOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ question, paperIds }, extra) => {
+      await ready;
+      const result = await askService.ask({ question, history: [], k: DEFAULT_ASK_K, ...(paperIds ? { paperIds } : {}) }, extra.signal);
+      const warning = result.warning ? `\n\nWarning: ${result.warning}` : '';
+      return {
+        content: [{ type: 'text', text: `${answerWithSources(result)}${warning}` }],
+        structuredContent: {
+          answer: result.answer,
+          refused: result.refused,
+          // Exactly the published fields: clients validate against the output schema, which allows no others.
+          citations: result.citations.map(({ n, paperId, title, quote, start, end }) => ({ n, paperId, title, quote, start, end })),
+          ...(result.warning ? { warning: result.warning } : {}),
+        },
+      };
+    },
+  );
+
+  return server;
+}
