@@ -22,7 +22,8 @@ export interface ServerProcess {
 /** Starts the real server (`tsx src/main.ts`) on a free loopback port and waits until it is ready. */
 export async function startServerProcess(env: Record<string, string> = {}, readyTimeoutMs = 900_000): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(PROJECT_ROOT, 'src', 'main.ts')], {
+  // Started the way `npm start` starts it.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main.ts')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true,

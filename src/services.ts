@@ -28,8 +28,8 @@ function embedProgressLogger(logger: LibraryLogger): (phase: BuildPhase, done: n
  * wire them. Nothing is loaded yet: the caller decides when to `library.start()`.
  * Misconfiguration of the answer provider throws a ConfigError here.
  */
-export function createServices(config: Config, logger: LibraryLogger, observer?: PipelineObserver): Services {
-  const provider = createAnswerProvider(config);
+export async function createServices(config: Config, logger: LibraryLogger, observer?: PipelineObserver): Promise<Services> {
+  const provider = await createAnswerProvider(config);
   const library = new PaperLibrary(config, logger);
   library.onBuildProgress = embedProgressLogger(logger);
   const pipeline = new AnswerPipeline(library, provider, observer);

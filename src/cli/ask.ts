@@ -11,7 +11,7 @@ runCommand(async () => {
   if (question.length > 2000) throw new Error('the question is longer than 2000 characters');
   const config = loadConfig();
   const library = new PaperLibrary(config, consoleLogger);
-  const pipeline = new AnswerPipeline(library, createAnswerProvider(config));
+  const pipeline = new AnswerPipeline(library, await createAnswerProvider(config));
   try {
     await library.start();
     for await (const event of pipeline.askStream({ question, history: [], k: 6 })) {

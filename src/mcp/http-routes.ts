@@ -1,7 +1,6 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { Router, type Response } from 'express';
 import type { HttpError } from '../server/api/errors.ts';
-import { createMcpServer, type McpDependencies } from './server.ts';
+import type { McpDependencies } from './server.ts';
 
 /** JSON-RPC's "server error" range: HTTP-level failures have no request id to answer. */
 const JSON_RPC_SERVER_ERROR = -32000;
@@ -20,6 +19,8 @@ export function mcpHttpRoutes(dependencies: McpDependencies): Router {
   const router = Router();
 
   router.post('/', async (request, response) => {
+    // The SDK is loaded on first use: most servers never see an MCP client, and it costs start-up time.
+    const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./server.ts')]);
     const server = createMcpServer(dependencies);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     response.on('close', () => {

@@ -10,7 +10,7 @@ let app: TestApp;
 
 beforeAll(async () => {
   fake = await startFakeOpenAiServer();
-  const provider = createAnswerProvider(
+  const provider = await createAnswerProvider(
     loadConfig({ LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-model', LLM_TIMEOUT_MS: '500' }),
   );
   app = await startTestApp({ provider });

@@ -72,7 +72,9 @@ export function errorHandler(logger: Logger, send: ErrorSender = sendApiError): 
     }
     const httpError = toHttpError(error);
     if (!httpError) {
-      logger.error({ err: error, requestId: request.id }, 'unhandled error');
+      // A client that has gone (e.g. during shutdown) is not a server fault worth an error line.
+      if (request.destroyed || response.destroyed) logger.debug({ err: error, requestId: request.id }, 'request failed after the client left');
+      else logger.error({ err: error, requestId: request.id }, 'unhandled error');
       send(response, { status: 500, code: 'internal_error', message: 'Internal error' });
       return;
     }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -20,11 +20,18 @@ export function startServer(app: Express, { port, host }: { port: number; host: 
       // Slow clients must not hold sockets forever; streaming answers keep writing.
       server.headersTimeout = 30_000;
       server.requestTimeout = 120_000;
+      // Once closing, every response ends its keep-alive connection: busy clients would
+      // otherwise keep sending requests on open sockets until the grace period runs out.
+      let closing = false;
+      server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+        if (closing && !response.headersSent) response.setHeader('Connection', 'close');
+      });
       resolve({
         server,
         url,
         close: (graceMs = 10_000) =>
           new Promise<void>((done) => {
+            closing = true;
             const force = setTimeout(() => server.closeAllConnections(), graceMs);
             server.close(() => {
               clearTimeout(force);
