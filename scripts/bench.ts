@@ -7,6 +7,7 @@ import { createEmbeddings } from '../src/embeddings/create-embeddings.ts';
 import type { IdentifiedEmbeddings } from '../src/embeddings/types.ts';
 import { UniversalSentenceEncoderEmbeddings } from '../src/embeddings/universal-sentence-encoder.ts';
 import { buildIndex, INDEXED_UNIT_KINDS } from '../src/index/build-index.ts';
+import { DEFAULT_HNSW_PARAMETERS } from '../src/index/hnsw-vector-store.ts';
 import { buildVectorUnits } from '../src/index/vector-units.ts';
 import { benchLexicalTier, benchVectorTier, type ScaleRow } from './bench-scale.ts';
 import { evalQuestions } from './eval-questions.ts';
@@ -163,7 +164,7 @@ for (const size of tiers) {
   rows.push(await benchVectorTier(size, undefined, size >= 1_000_000 ? 50 : 200));
   rows.push(await benchLexicalTier(size, config.SEEDS_DIR));
 }
-print(`## Scale (synthetic; HNSW M=16, efConstruction=200, efSearch=64; 512-d clustered vectors; BM25 chunks of seed vocabulary)`);
+print(`## Scale (synthetic; HNSW M=${DEFAULT_HNSW_PARAMETERS.m}, efConstruction=${DEFAULT_HNSW_PARAMETERS.efConstruction}, efSearch=${DEFAULT_HNSW_PARAMETERS.efSearch}; 512-d clustered vectors; BM25 chunks of seed vocabulary)`);
 print();
 print('| chunks | side | build | load | memory Δ | search p50 | search p95 | recall@10 vs exact |');
 print('|---|---|---|---|---|---|---|---|');
