@@ -11,6 +11,6 @@ if [ "$(id -u)" -ne 0 ]; then
 else
   SUDO=
 fi
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends chromium
+$SUDO apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 chromium --version
