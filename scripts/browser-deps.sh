@@ -12,5 +12,5 @@ else
   SUDO=
 fi
 $SUDO apt-get update -qq
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 chromium --version
