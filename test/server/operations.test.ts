@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AskResult } from '../../src/answer/types.ts';
 import { FIXTURE_PAPERS } from '../helpers/fixture-seeds.ts';
@@ -49,6 +50,36 @@ describe('graceful shutdown', () => {
     await closing;
     expect(body).toContain('event: answer-end');
     await expect(fetch(`${app.url}/api/health`)).rejects.toThrow();
+  });
+
+  it('ends keep-alive connections while draining, so busy clients cannot hold the server open', async () => {
+    const express = (await import('express')).default;
+    const { startServer } = await import('../../src/server/http/start-server.ts');
+    const slow = express();
+    slow.get('/slow', (_request, response) => {
+      setTimeout(() => response.json({ ok: true }), 200);
+    });
+    const running = await startServer(slow, { port: 0, host: '127.0.0.1' });
+    const agent = new http.Agent({ keepAlive: true });
+    const get = () =>
+      new Promise<http.IncomingMessage>((resolve, reject) => {
+        http.get(`${running.url}/slow`, { agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response));
+        }).on('error', reject);
+      });
+    const before = await get();
+    expect(before.headers.connection).toBe('keep-alive');
+    const inFlight = get();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    const closed = running.close(10_000);
+    const during = await inFlight;
+    expect(during.headers.connection).toBe('close');
+    await closed;
+    // Well inside the 10 s grace period: the last response closed its connection.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    agent.destroy();
   });
 });
 

@@ -23,8 +23,17 @@ export function startServer(app: Express, { port, host }: { port: number; host: 
       // Once closing, every response ends its keep-alive connection: busy clients would
       // otherwise keep sending requests on open sockets until the grace period runs out.
       let closing = false;
+      const pending = new Set<ServerResponse>();
+      const endKeepAlive = (response: ServerResponse) => {
+        if (!response.headersSent) response.setHeader('Connection', 'close');
+      };
       server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-        if (closing && !response.headersSent) response.setHeader('Connection', 'close');
+        if (closing) {
+          endKeepAlive(response);
+          return;
+        }
+        pending.add(response);
+        response.once('close', () => pending.delete(response));
       });
       resolve({
         server,
@@ -32,6 +41,7 @@ export function startServer(app: Express, { port, host }: { port: number; host: 
         close: (graceMs = 10_000) =>
           new Promise<void>((done) => {
             closing = true;
+            pending.forEach(endKeepAlive);
             const force = setTimeout(() => server.closeAllConnections(), graceMs);
             server.close(() => {
               clearTimeout(force);
