@@ -1,8 +1,7 @@
 import type { LoadedIndex } from '../index/load-index.ts';
-import type { AskRequest } from '../server/dependencies.ts';
 import { LlmProviderError } from './providers/llm-provider-error.ts';
 import { isFollowUp } from './question-analysis.ts';
-import type { AnswerProvider, ChatTurn } from './types.ts';
+import type { AnswerProvider, AskRequest, ChatTurn } from './types.ts';
 
 export interface StandaloneQuestion {
   /** The query used for the open search (the question itself when it stands alone). */

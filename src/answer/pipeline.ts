@@ -3,14 +3,13 @@ import type { Sentence } from '../corpus/types.ts';
 import type { LoadedIndex } from '../index/load-index.ts';
 import type { PaperLibrary } from '../retrieval/paper-library.ts';
 import type { PaperHit } from '../retrieval/types.ts';
-import type { AskRequest, AskService } from '../server/dependencies.ts';
 import { processCitations } from './citations.ts';
 import { resolveFollowUp, type StandaloneQuestion } from './condense.ts';
 import { CANNOT_ANSWER } from './prompts.ts';
 import { LlmProviderError } from './providers/llm-provider-error.ts';
 import { ExtractiveAnswerProvider } from './providers/extractive.ts';
 import { judgeAnswerability } from './refusal.ts';
-import type { AnswerProvider, AnswerSource, AskEvent, AskResult } from './types.ts';
+import type { AnswerProvider, AnswerSource, AskEvent, AskRequest, AskResult, AskService } from './types.ts';
 
 export interface PipelineObserver {
   onStage?(stage: 'retrieve' | 'generate', seconds: number): void;

@@ -62,3 +62,15 @@ export interface AskResult {
 export type AskEvent =
   | { type: 'text-delta'; text: string }
   | { type: 'answer-end'; result: AskResult };
+
+export interface AskRequest {
+  question: string;
+  history: ChatTurn[];
+  k: number;
+  paperIds?: string[];
+}
+
+export interface AskService {
+  ask(request: AskRequest, signal?: AbortSignal): Promise<AskResult>;
+  askStream(request: AskRequest, signal?: AbortSignal): AsyncIterable<AskEvent>;
+}

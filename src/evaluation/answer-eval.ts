@@ -1,5 +1,4 @@
-import type { AskResult, ChatTurn } from '../answer/types.ts';
-import type { AskService } from '../server/dependencies.ts';
+import type { AskResult, AskService, ChatTurn } from '../answer/types.ts';
 import type { EvalSet } from './eval-sets.ts';
 import { containsAll, mean, recallAt } from './metrics.ts';
 

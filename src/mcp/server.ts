@@ -4,7 +4,8 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { answerWithSources } from '../answer/sources-list.ts';
 import { IndexNotReadyError } from '../errors.ts';
 import { DEFAULT_ASK_K } from '../server/api/schemas.ts';
-import type { AskService, SearchService } from '../server/dependencies.ts';
+import type { AskService } from '../answer/types.ts';
+import type { SearchService } from '../retrieval/types.ts';
 import { askInput, askOutput, getPaperInput, getPaperOutput, searchPapersInput, searchPapersOutput } from './schemas.ts';
 
 export interface McpDependencies {

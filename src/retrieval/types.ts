@@ -1,3 +1,5 @@
+import type { Paper } from '../corpus/types.ts';
+
 /** Scores kept per paper for debugging and for the UI's "show retrieval" view. */
 export interface RetrievalScores {
   /** Fused score used for ranking. */
@@ -32,4 +34,20 @@ export interface SearchOptions {
   k: number;
   /** Restrict results to these papers. */
   paperIds?: string[];
+}
+
+export interface IndexStatus {
+  status: 'ok' | 'indexing';
+  papers: number;
+  chunks: number;
+  /** e.g. `universal-sentence-encoder` or `transformers:Xenova/bge-small-en-v1.5`; null before the first index. */
+  embedder: string | null;
+}
+
+/** The retrieval side as the server sees it: backed by whichever index is live. */
+export interface SearchService {
+  status(): IndexStatus;
+  /** Throws IndexNotReadyError while no index is loaded. */
+  search(query: string, options: SearchOptions): Promise<PaperHit[]>;
+  getPaper(paperId: string): Paper | undefined;
 }

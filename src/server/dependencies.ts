@@ -1,35 +1,6 @@
 import type { Logger } from 'pino';
-import type { AskEvent, AskResult, ChatTurn } from '../answer/types.ts';
-import type { Paper } from '../corpus/types.ts';
-import type { PaperHit, SearchOptions } from '../retrieval/types.ts';
-
-export interface IndexStatus {
-  status: 'ok' | 'indexing';
-  papers: number;
-  chunks: number;
-  /** e.g. `universal-sentence-encoder` or `transformers:Xenova/bge-small-en-v1.5`; null before the first index. */
-  embedder: string | null;
-}
-
-/** The retrieval side as the server sees it: backed by whichever index is live. */
-export interface SearchService {
-  status(): IndexStatus;
-  /** Throws IndexNotReadyError while no index is loaded. */
-  search(query: string, options: SearchOptions): Promise<PaperHit[]>;
-  getPaper(paperId: string): Paper | undefined;
-}
-
-export interface AskRequest {
-  question: string;
-  history: ChatTurn[];
-  k: number;
-  paperIds?: string[];
-}
-
-export interface AskService {
-  ask(request: AskRequest, signal?: AbortSignal): Promise<AskResult>;
-  askStream(request: AskRequest, signal?: AbortSignal): AsyncIterable<AskEvent>;
-}
+import type { AskService } from '../answer/types.ts';
+import type { SearchService } from '../retrieval/types.ts';
 
 /** Rebuilding the index while serving (POST /api/admin/reindex). */
 export interface IndexAdmin {

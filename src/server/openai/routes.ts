@@ -3,7 +3,7 @@ import { formatSourcesList } from '../../answer/sources-list.ts';
 import type { AskEvent } from '../../answer/types.ts';
 import { errorCode } from '../api/errors.ts';
 import { SseWriter } from '../api/sse.ts';
-import type { AskService } from '../dependencies.ts';
+import type { AskService } from '../../answer/types.ts';
 import { clientSignal } from '../http/client-signal.ts';
 import { CompletionIdentity, usage } from './completion.ts';
 import { openAiErrorBody, openAiNotFound, sendOpenAiError } from './errors.ts';

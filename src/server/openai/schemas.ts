@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatTurn } from '../../answer/types.ts';
 import { askRequestSchema, chatTurnSchema } from '../api/schemas.ts';
-import type { AskRequest } from '../dependencies.ts';
+import type { AskRequest } from '../../answer/types.ts';
 
 /** The one model this server offers. Any requested model name is answered by it, since clients often send a default. */
 export const MODEL_ID = 'paperchat';
