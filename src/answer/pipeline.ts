@@ -65,7 +65,9 @@ export class AnswerPipeline implements AskService {
     const retrieveStarted = performance.now();
     const standalone = await resolveFollowUp(request, live.index, this.provider, signal);
     const hits = await this.retrieve(standalone, request);
-    const verdict = judgeAnswerability(request.question, standalone, hits, live.index);
+    const verdict = judgeAnswerability(request.question, standalone, hits, live.index, await live.retriever.embedQuery(standalone.query), {
+      scoped: request.paperIds !== undefined && request.paperIds.length > 0,
+    });
     const sources = verdict.answerable ? await this.buildSources(hits, request.question, live.index) : [];
     const retrieveMs = performance.now() - retrieveStarted;
     this.observer.onStage?.('retrieve', retrieveMs / 1000);
@@ -80,7 +82,7 @@ export class AnswerPipeline implements AskService {
       yield { type: 'text-delta', text: answer };
       yield {
         type: 'answer-end',
-        result: { ...base, answer, citations: [], refused: true, provider: this.provider.name, timings: { retrieveMs, generateMs: 0 } },
+        result: { ...base, answer, citations: [], refused: true, confidence: verdict.confidence, provider: this.provider.name, timings: { retrieveMs, generateMs: 0 } },
       };
       return;
     }
@@ -118,6 +120,7 @@ export class AnswerPipeline implements AskService {
         answer: processed.answer,
         citations: processed.citations,
         refused,
+        confidence: verdict.confidence,
         provider: providerName,
         ...(warning ? { warning } : {}),
         timings: { retrieveMs, generateMs },
@@ -126,17 +129,35 @@ export class AnswerPipeline implements AskService {
   }
 
   /**
-   * For a follow-up, the papers the conversation already cited come first when they
-   * match the question; the open search on the standalone query fills the rest.
+   * For a follow-up, the open search's papers and those the previous answer named are
+   * ranked together on one scale. A referent comes first. A selection ("which of those…",
+   * "is there one that…") or an elided subject narrows the topic: the earlier papers are
+   * favoured but not required, since the one asked for may not have been listed. Under a
+   * pronoun the earlier papers are the ones under discussion and come first.
    */
   private async retrieve(standalone: StandaloneQuestion, request: AskRequest): Promise<PaperHit[]> {
+    // On the min-max scale of the pooled search: enough to break near-ties, not to keep an off-topic listed paper.
+    const EARLIER_BONUS = Number(process.env.CONV_EB ?? 0.3);
     const allowed = request.paperIds;
     const open = await this.library.search(standalone.query, { k: request.k, paperIds: allowed });
     const earlier = standalone.earlierPaperIds.filter((paperId) => !allowed || allowed.includes(paperId));
-    if (earlier.length === 0) return open;
-    const focused = await this.library.search(standalone.focusQuery, { k: Math.min(request.k, earlier.length), paperIds: earlier });
-    const seen = new Set(focused.map((hit) => hit.paperId));
-    return [...focused, ...open.filter((hit) => !seen.has(hit.paperId))].slice(0, request.k);
+    if (standalone.reference === 'standalone' || earlier.length === 0) return open;
+    const pool = [...new Set([...earlier, ...open.map((hit) => hit.paperId)])];
+    const pooled = await this.library.search(standalone.query, { k: pool.length, paperIds: pool });
+    const referent = standalone.referent;
+    if (referent && pooled.some((hit) => hit.paperId === referent)) {
+      return [...pooled.filter((hit) => hit.paperId === referent), ...pooled.filter((hit) => hit.paperId !== referent)].slice(0, request.k);
+    }
+    const isEarlier = new Set(earlier);
+    const narrows = standalone.reference === 'selection' || (standalone.reference === 'ellipsis' && process.env.CONV_ELL === '1');
+    if (narrows) {
+      const fit = (hit: PaperHit) => hit.score + (isEarlier.has(hit.paperId) ? EARLIER_BONUS : 0);
+      return [...pooled].sort((a, b) => fit(b) - fit(a)).slice(0, request.k);
+    }
+    const focused = await this.library.search(standalone.focusQuery, { k: earlier.length, paperIds: earlier });
+    const order = new Map(focused.map((hit, position) => [hit.paperId, position]));
+    const byFocus = (a: PaperHit, b: PaperHit) => order.get(a.paperId)! - order.get(b.paperId)!;
+    return [...pooled.filter((hit) => order.has(hit.paperId)).sort(byFocus), ...pooled.filter((hit) => !order.has(hit.paperId))].slice(0, request.k);
   }
 
   private async buildSources(hits: PaperHit[], question: string, index: LoadedIndex): Promise<AnswerSource[]> {

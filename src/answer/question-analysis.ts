@@ -7,7 +7,8 @@
 
 const INJECTION_PATTERNS: RegExp[] = [
   /\b(ignore|disregard|forget|override|bypass)\b[^.?!]{0,40}\b(previous|prior|above|earlier|all|your|the|system)\b[^.?!]{0,30}\b(instructions?|rules?|prompts?|guidelines|directions)\b/i,
-  /\b(print|reveal|show|repeat|output|display|leak|tell me|what is|what are)\b[^.?!]{0,30}\b(system|hidden|initial|original|full)\s+(prompt|instructions?|message)\b/i,
+  /\b(print|reveal|show|repeat|output|display|leak|tell me|what is|what are|read|recite)\b[^.?!]{0,30}\b(system|hidden|initial|original|full|developer)\s+(prompt|instructions?|message)\b/i,
+  /\b(dump|print|reveal|show|list|output|display|leak|give me|share)\b[^.?!]{0,60}\b(configuration|config|settings|tool definitions|api keys?|access tokens?|credentials|passwords?|secrets?|environment variables)\b/i,
   /\b(dump|print|output|list)\b[^.?!]{0,30}\b(raw|full|entire|every|all)\b[^.?!]{0,30}\b(documents?|index|corpus|database|abstracts)\b/i,
   /\b(answer|respond)\b[^.?!]{0,30}\bfrom your own knowledge\b/i,
   /\bwithout (retrieving|searching|using the (papers|sources|corpus))\b/i,
@@ -20,7 +21,7 @@ export function looksLikeInjection(question: string): boolean {
   return INJECTION_PATTERNS.some((pattern) => pattern.test(question));
 }
 
-const LIST_OPENERS = /^\s*(which|what|any|list|find|show( me)?|are there|is there|give me|name)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approaches|methods|models|surveys)\b/i;
+const LIST_OPENERS = /^\s*(which|what|any|list|find|show( me)?|are there|is there|give me|name)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approaches|methods|models|surveys|strateg(y|ies)|techniques?|frameworks?|systems?|benchmarks?|datasets?|architectures?)\b/i;
 
 /** Questions that want papers rather than a fact, and search-box phrases with no question form. */
 export function asksForPapers(question: string): boolean {

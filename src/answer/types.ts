@@ -57,6 +57,7 @@ export interface AskResult {
   timings: { retrieveMs: number; generateMs: number };
   /** The papers retrieved for the answer, with their scores (for "show retrieval"). */
   retrieved: Array<Pick<PaperHit, 'paperId' | 'title' | 'score' | 'scores'>>;
+  confidence?: number;
 }
 
 export type AskEvent =

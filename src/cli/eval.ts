@@ -1,109 +1,152 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, PROJECT_ROOT } from '../config.ts';
-import { loadEvalSets, type EvalSet } from '../evaluation/eval-sets.ts';
-import { mean, recallAt, reciprocalRankAt } from '../evaluation/metrics.ts';
-import { PaperLibrary } from '../retrieval/paper-library.ts';
+import { z } from 'zod';
+import { createAnswerProvider } from '../answer/create-answer-provider.ts';
 import { AnswerPipeline } from '../answer/pipeline.ts';
-import { evaluateAnswers, formatAnswerTable } from '../evaluation/answer-eval.ts';
+import { loadConfig, PROJECT_ROOT } from '../config.ts';
+import { assembleRun, gitState, runConfig } from '../evaluation/build-run.ts';
+import { compareRuns } from '../evaluation/compare.ts';
+import { loadEvalSets } from '../evaluation/eval-sets.ts';
+import { readRun, type EvalRun } from '../evaluation/records.ts';
+import { formatAnswerTable, formatComparison, formatCurve, formatFailures, formatRetrievalTable, splitLabel } from '../evaluation/report-format.ts';
+import { ANSWER_K, evaluateSplits, RETRIEVAL_K, type EvalSplit } from '../evaluation/run-eval.ts';
+import { PaperLibrary } from '../retrieval/paper-library.ts';
 import { consoleLogger, runCommand } from './console-logger.ts';
 
-interface RetrievalRow {
-  set: string;
-  n: number;
-  recallAt1: number;
-  recallAt5: number;
-  recallAt10: number;
-  mrrAt10: number;
-  /** For sets with several gold papers: recall@|G|. */
-  recallAtGold?: number;
+const USAGE =
+  'usage: npm run eval -- [--split=tune|check|all | --dir=FOLDER] [--sets=short,topics] [--retrieval-only] [--failures] [--json] [--out=FILE] [--label=TEXT]\n' +
+  '       npm run eval -- --compare A.json B.json [--json]';
+
+const EVAL_ROOT = path.resolve(PROJECT_ROOT, '../shared/eval');
+
+const argumentsSchema = z.object({
+  json: z.boolean(),
+  retrievalOnly: z.boolean(),
+  failures: z.boolean(),
+  split: z.enum(['tune', 'check', 'all']),
+  dir: z.string().min(1).nullable(),
+  sets: z.array(z.string().min(1)).min(1).nullable(),
+  out: z.string().min(1).nullable(),
+  label: z.string().min(1).nullable(),
+  compare: z.tuple([z.string().min(1), z.string().min(1)]).nullable(),
+});
+type Arguments = z.infer<typeof argumentsSchema>;
+
+function parseArguments(argv: readonly string[]): Arguments {
+  const raw: Record<string, unknown> = { json: false, retrievalOnly: false, failures: false, split: 'all', dir: null, sets: null, out: null, label: null, compare: null };
+  const valued = { '--split=': 'split', '--dir=': 'dir', '--sets=': 'sets', '--out=': 'out', '--label=': 'label' } as const;
+  let splitGiven = false;
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!;
+    if (argument === '--json') raw.json = true;
+    else if (argument === '--retrieval-only') raw.retrievalOnly = true;
+    else if (argument === '--failures') raw.failures = true;
+    else if (argument === '--compare') {
+      raw.compare = argv.slice(index + 1, index + 3);
+      index += 2;
+    } else {
+      const match = Object.entries(valued).find(([prefix]) => argument.startsWith(prefix));
+      if (!match) throw new Error(`unknown argument ${argument}\n${USAGE}`);
+      const [prefix, field] = match;
+      const value = argument.slice(prefix.length);
+      raw[field] = field === 'sets' ? value.split(',').filter(Boolean) : value;
+      if (field === 'split') splitGiven = true;
+    }
+  }
+  const parsed = argumentsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue ? `--${issue.path[0] === 'retrievalOnly' ? 'retrieval-only' : String(issue.path[0])}: ${issue.message}` : 'invalid arguments'}\n${USAGE}`);
+  }
+  if (parsed.data.dir && splitGiven) throw new Error(`--dir names its own split; drop --split\n${USAGE}`);
+  return parsed.data;
 }
 
-function parseArguments(argv: string[]) {
-  const json = argv.includes('--json');
-  const retrievalOnly = argv.includes('--retrieval-only');
-  const showFailures = argv.includes('--failures');
-  const setsArgument = argv.find((argument) => argument.startsWith('--sets='));
-  const dirArgument = argv.find((argument) => argument.startsWith('--dir='));
-  return {
-    json,
-    retrievalOnly,
-    showFailures,
-    sets: setsArgument ? new Set(setsArgument.slice('--sets='.length).split(',')) : null,
-    dir: dirArgument ? path.resolve(dirArgument.slice('--dir='.length)) : path.resolve(PROJECT_ROOT, '../shared/eval'),
-  };
+async function loadSplits(options: Arguments): Promise<EvalSplit[]> {
+  const folders = options.dir
+    ? [{ name: path.basename(path.resolve(options.dir)), dir: path.resolve(options.dir) }]
+    : [
+        { name: 'tune', dir: EVAL_ROOT },
+        { name: 'check', dir: path.join(EVAL_ROOT, 'check') },
+      ].filter((split) => options.split === 'all' || options.split === split.name);
+  const splits: EvalSplit[] = [];
+  for (const folder of folders) {
+    const sets = (await loadEvalSets(folder.dir)).filter((set) => !options.sets || options.sets.includes(set.name));
+    splits.push({ ...folder, sets });
+  }
+  const found = new Set(splits.flatMap((split) => split.sets.map((set) => set.name)));
+  const unknown = (options.sets ?? []).filter((name) => !found.has(name));
+  if (unknown.length > 0) throw new Error(`--sets: no set named ${unknown.join(', ')} in ${folders.map((folder) => folder.dir).join(', ')}`);
+  return splits;
 }
 
-/**
- * Retrieval queries per set. A conversation is scored here on its user turns joined (the
- * answer evaluation replays it turn by turn through the real pipeline instead).
- */
-function retrievalQueries(set: EvalSet): Array<{ question: string; gold: string[] }> {
-  if (set.kind === 'retrieval') return set.cases.map((item) => ({ question: item.question, gold: item.gold_titles }));
-  if (set.kind === 'conversation') return set.cases.map((item) => ({ question: item.turns.join(' '), gold: item.gold_titles }));
-  return [];
+function printReport(run: EvalRun, showFailures: boolean, timing: { retrievalSeconds: number; answerSeconds: number }): void {
+  const { config } = run;
+  console.log(`paperchat eval · ${config.description}`);
+  for (const split of config.splits) {
+    console.log(`\n━━ ${splitLabel(split.name)} · ${split.dir} ━━`);
+    const sections = [
+      formatRetrievalTable(split.name, run.summary),
+      formatAnswerTable(split.name, run.summary, config.answerK),
+      ...run.curves.filter((curve) => curve.split === split.name).map(formatCurve),
+    ].filter((section) => section !== '');
+    console.log(`\n${sections.join('\n\n')}`);
+    if (showFailures) console.log(`\n${formatFailures(run.records.filter((record) => record.split === split.name))}`);
+  }
+  const { resamples, seed, level } = config.bootstrap;
+  console.log(
+    `\nembedder ${config.embedder} · elapsed ${run.elapsedSeconds.toFixed(1)} s (retrieval ${timing.retrievalSeconds.toFixed(1)} s, answers ${timing.answerSeconds.toFixed(1)} s)` +
+      ` · intervals: ${Math.round(level * 100)} % percentile bootstrap over questions, ${resamples} resamples, seed ${seed}`,
+  );
 }
 
-/** `npm run eval [-- --json] [--sets=short,topics] [--retrieval-only] [--failures] [--dir=../shared/eval]` */
+async function compare(options: Arguments & { compare: [string, string] }): Promise<void> {
+  const [fileA, fileB] = options.compare;
+  const [runA, runB] = await Promise.all([readRun(fileA), readRun(fileB)]);
+  const comparison = compareRuns(runA, runB, { a: fileA, b: fileB }, runB.config.bootstrap);
+  console.log(options.json ? JSON.stringify(comparison, null, 2) : formatComparison(comparison));
+}
+
+/** `npm run eval`: see USAGE. Logic lives in src/evaluation; this parses, runs and prints. */
 runCommand(async () => {
+  const started = performance.now();
   const options = parseArguments(process.argv.slice(2));
+  if (options.compare) return compare({ ...options, compare: options.compare });
+
+  const splits = await loadSplits(options);
   const config = loadConfig();
   const library = new PaperLibrary(config, consoleLogger);
   try {
     const live = await library.start();
-    const titleToId = new Map(live.index.papers.map((paper) => [paper.title, paper.id]));
-    const sets = (await loadEvalSets(options.dir)).filter((set) => !options.sets || options.sets.has(set.name));
-    const started = performance.now();
-    const rows: RetrievalRow[] = [];
-    for (const set of sets) {
-      const queries = retrievalQueries(set);
-      if (queries.length === 0) continue;
-      const perQuery = [];
-      for (const { question, gold } of queries) {
-        const goldIds = gold.map((title) => {
-          const id = titleToId.get(title);
-          if (!id) throw new Error(`${set.name}: gold title not in the corpus: ${title}`);
-          return id;
-        });
-        const ranking = (await library.search(question, { k: Math.max(10, goldIds.length) })).map((hit) => hit.paperId);
-        perQuery.push({
-          recallAt1: recallAt(ranking, goldIds, 1),
-          recallAt5: recallAt(ranking, goldIds, 5),
-          recallAt10: recallAt(ranking, goldIds, 10),
-          mrrAt10: reciprocalRankAt(ranking, goldIds, 10),
-          recallAtGold: recallAt(ranking, goldIds, goldIds.length),
-          multi: goldIds.length > 1,
-        });
-      }
-      const anyMulti = perQuery.some((row) => row.multi);
-      rows.push({
-        set: set.kind === 'conversation' ? `${set.name} (joined)` : set.name,
-        n: perQuery.length,
-        recallAt1: mean(perQuery.map((row) => row.recallAt1)),
-        recallAt5: mean(perQuery.map((row) => row.recallAt5)),
-        recallAt10: mean(perQuery.map((row) => row.recallAt10)),
-        mrrAt10: mean(perQuery.map((row) => row.mrrAt10)),
-        recallAtGold: anyMulti ? mean(perQuery.map((row) => row.recallAtGold)) : undefined,
-      });
+    const provider = options.retrievalOnly ? null : await createAnswerProvider(config);
+    const evaluation = await evaluateSplits(splits, {
+      searcher: library,
+      askService: provider ? new AnswerPipeline(library, provider) : null,
+      titleToId: new Map(live.index.papers.map((paper) => [paper.title, paper.id])),
+      onSetDone: ({ split, set, questions, seconds }) => console.error(`eval: ${split}/${set}: ${questions} questions in ${seconds.toFixed(1)} s`),
+    });
+    const run = assembleRun(
+      runConfig({
+        label: options.label,
+        embedder: live.index.manifest.embedder.id,
+        provider: provider?.name ?? 'none',
+        answerK: ANSWER_K,
+        retrievalK: RETRIEVAL_K,
+        splits: splits.map(({ name, dir }) => ({ name, dir })),
+        sets: options.sets,
+        retrievalOnly: options.retrievalOnly,
+        git: gitState(PROJECT_ROOT),
+        createdAt: new Date().toISOString(),
+      }),
+      evaluation.records,
+      (performance.now() - started) / 1000,
+    );
+    if (options.out) {
+      await fs.writeFile(options.out, `${JSON.stringify(run, null, 2)}\n`);
+      console.error(`eval: run written to ${options.out}`);
     }
-    const retrievalSeconds = (performance.now() - started) / 1000;
-    const answers = options.retrievalOnly ? null : await evaluateAnswers(sets, new AnswerPipeline(library), titleToId);
-
-    const embedder = live.index.manifest.embedder.id;
-    if (options.json) {
-      console.log(JSON.stringify({ embedder, retrieval: rows, answers }, null, 2));
-      return;
-    }
-    console.log(`retrieval (embedder ${embedder}, ${retrievalSeconds.toFixed(1)} s)`);
-    console.log('set                    n   R@1    R@5    R@10   MRR@10  R@|G|');
-    for (const row of rows) {
-      console.log(
-        `${row.set.padEnd(20)} ${String(row.n).padStart(3)}  ${row.recallAt1.toFixed(3)}  ${row.recallAt5.toFixed(3)}  ${row.recallAt10.toFixed(3)}  ${row.mrrAt10.toFixed(3)}   ${row.recallAtGold?.toFixed(3) ?? '  -'}`,
-      );
-    }
-    if (answers) {
-      console.log(`\n${formatAnswerTable(answers)}`);
-      if (options.showFailures) for (const failure of answers.failures) console.log(`\n[${failure.set} ${failure.id}] ${failure.question}\n  → ${failure.answer.replace(/\n+/g, ' ').slice(0, 400)}`);
-    }
+    if (options.json) console.log(JSON.stringify(run, null, 2));
+    else printReport(run, options.failures, evaluation);
   } finally {
     await library.close();
   }

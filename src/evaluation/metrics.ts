@@ -22,3 +22,10 @@ export function containsAll(answer: string, needles: readonly string[]): boolean
   const haystack = collapse(answer);
   return needles.every((needle) => haystack.includes(collapse(needle)));
 }
+
+/** 1-based rank of the first gold item in the ranking, or null when none is there. */
+export function firstGoldRank(ranking: readonly string[], gold: readonly string[]): number | null {
+  const goldSet = new Set(gold);
+  const index = ranking.findIndex((id) => goldSet.has(id));
+  return index === -1 ? null : index + 1;
+}

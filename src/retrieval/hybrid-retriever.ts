@@ -2,32 +2,22 @@ import { Document } from '@langchain/core/documents';
 import { BaseRetriever } from '@langchain/core/retrievers';
 import { LRUCache } from 'lru-cache';
 import type { LoadedIndex } from '../index/load-index.ts';
-import type { VectorUnitKind } from '../index/vector-units.ts';
-import { fuseNormalisedScores, rankByScore } from './fusion.ts';
+import { analyze } from '../text/terms.ts';
+import { minMaxNormalise, rankByScore } from './fusion.ts';
+import { shippedRanker, type LinearRanker } from './linear-ranker.ts';
+import { candidateFeatures, combinedVectorScore, queryTerms, type CandidateEvidence } from './paper-features.ts';
+import { corpusTerms } from './paper-terms.ts';
 import type { MatchedChunk, PaperHit, SearchOptions } from './types.ts';
 
 export interface HybridSettings {
-  lexicalWeight: number;
-  vectorWeight: number;
-  /** How much each granularity's best similarity adds to a paper's vector score. */
-  unitWeights: Record<VectorUnitKind, number>;
   /** Vector units fetched from HNSW before grouping by paper. */
   vectorCandidates: number;
   /** BM25 hits kept as candidates (each is then scored exactly on its vectors). */
   lexicalCandidates: number;
+  ranker: LinearRanker;
 }
 
-/**
- * Chosen from `npm run eval` on the bundled encoder: sentence + chunk + half the title
- * similarity, fused 50/50 with BM25 after min-max normalisation.
- */
-export const DEFAULT_HYBRID_SETTINGS: HybridSettings = {
-  lexicalWeight: 0.5,
-  vectorWeight: 0.5,
-  unitWeights: { sentence: 1, chunk: 1, title: 0.5 },
-  vectorCandidates: 100,
-  lexicalCandidates: 100,
-};
+export const DEFAULT_CANDIDATE_COUNTS = { vectorCandidates: 100, lexicalCandidates: 100 };
 
 const MATCHED_CHUNKS_KEPT = 3;
 
@@ -36,21 +26,24 @@ function normalise(vector: number[]): Float32Array {
   return Float32Array.from(vector, (value) => value / norm);
 }
 
-interface PaperVectorEvidence {
-  best: Partial<Record<VectorUnitKind, number>>;
+/** A candidate paper with everything ranking and the answer need from it. */
+export interface ScoredCandidate extends CandidateEvidence {
+  features: number[];
   chunks: MatchedChunk[];
 }
 
-/** Query → papers: BM25 and HNSW in parallel, fused per paper (papers, not chunks, come out). */
+/** Query → papers: BM25 and HNSW in parallel, candidates scored per paper (papers, not chunks, come out). */
 export class HybridRetriever extends BaseRetriever {
   lc_namespace = ['paperchat', 'retrieval'];
   private readonly queryVectors = new LRUCache<string, number[]>({ max: 1000 });
+  private readonly settings: HybridSettings;
 
   constructor(
     private readonly index: LoadedIndex,
-    private readonly settings: HybridSettings = DEFAULT_HYBRID_SETTINGS,
+    settings: Partial<HybridSettings> = {},
   ) {
     super();
+    this.settings = { ...DEFAULT_CANDIDATE_COUNTS, ranker: shippedRanker(), ...settings };
   }
 
   async embedQuery(query: string): Promise<number[]> {
@@ -61,80 +54,103 @@ export class HybridRetriever extends BaseRetriever {
     return vector;
   }
 
-  async search(query: string, options: SearchOptions): Promise<PaperHit[]> {
+  /**
+   * Every candidate paper of a query with its ranking features: BM25's top papers and the
+   * papers of HNSW's nearest units, each scored exactly on all its units, so both sides
+   * describe the same paper set.
+   */
+  async candidates(query: string, options: Pick<SearchOptions, 'paperIds'> = {}): Promise<ScoredCandidate[]> {
     const { index, settings } = this;
     const allowed = options.paperIds ? new Set(options.paperIds) : null;
     const queryVector = normalise(await this.embedQuery(query));
 
-    const lexicalScores = new Map<string, number>();
-    const lexicalRanks = new Map<string, number>();
+    const evidence = new Map<string, ScoredCandidate>();
+    const candidate = (paperId: string): ScoredCandidate => {
+      let entry = evidence.get(paperId);
+      if (!entry) {
+        entry = { paperId, best: {}, secondSentence: 0, features: [], chunks: [] };
+        evidence.set(paperId, entry);
+      }
+      return entry;
+    };
     index.lexical
       .query(query, settings.lexicalCandidates, { filter: allowed ? (paperId) => allowed.has(paperId) : undefined })
       .forEach((hit, rank) => {
-        lexicalScores.set(hit.paperId, hit.score);
-        lexicalRanks.set(hit.paperId, rank + 1);
+        const entry = candidate(hit.paperId);
+        entry.lexicalScore = hit.score;
+        entry.lexicalRank = rank + 1;
       });
-
-    // HNSW finds the papers whose units are nearest; every candidate (from either side)
-    // is then scored exactly on all its units, so both sides rank the same paper set.
-    const candidates = new Set(lexicalScores.keys());
     for (const { label } of index.vectors.searchLabels(queryVector, settings.vectorCandidates, allowed ? (unit) => allowed.has(unit.metadata.paperId) : undefined)) {
       const unit = index.vectors.unit(label);
-      if (unit) candidates.add(unit.metadata.paperId);
+      if (unit) candidate(unit.metadata.paperId);
     }
-    const evidence = new Map<string, PaperVectorEvidence>();
-    const vectorScores = new Map<string, number>();
-    for (const paperId of candidates) {
-      const paper = index.paperById.get(paperId);
-      if (!paper) continue;
-      const best: Partial<Record<VectorUnitKind, number>> = {};
+
+    for (const entry of evidence.values()) {
+      const paper = index.paperById.get(entry.paperId);
+      if (!paper) {
+        evidence.delete(entry.paperId);
+        continue;
+      }
       // Only the best few units become MatchedChunks (with text); the rest are just scores.
       const top: Array<{ label: number; similarity: number }> = [];
-      for (const scored of index.vectors.scorePaperUnits(paperId, queryVector)) {
+      let firstSentence = -1;
+      let secondSentence = -1;
+      for (const scored of index.vectors.scorePaperUnits(entry.paperId, queryVector)) {
         const { kind } = index.vectors.unit(scored.label)!.metadata;
-        if (scored.similarity > (best[kind] ?? -1)) best[kind] = scored.similarity;
+        if (scored.similarity > (entry.best[kind] ?? -1)) entry.best[kind] = scored.similarity;
         if (kind === 'title') continue;
+        if (kind === 'sentence') {
+          if (scored.similarity > firstSentence) [firstSentence, secondSentence] = [scored.similarity, firstSentence];
+          else if (scored.similarity > secondSentence) secondSentence = scored.similarity;
+        }
         if (top.length < MATCHED_CHUNKS_KEPT || scored.similarity > top[top.length - 1]!.similarity) {
           top.push(scored);
           top.sort((a, b) => b.similarity - a.similarity);
           if (top.length > MATCHED_CHUNKS_KEPT) top.pop();
         }
       }
-      const matched: MatchedChunk[] = top.map(({ label, similarity }) => {
+      entry.secondSentence = Math.max(0, secondSentence, firstSentence);
+      entry.chunks = top.map(({ label, similarity }) => {
         const { chunkId, start, end } = index.vectors.unit(label)!.metadata;
         return { chunkId, text: paper.abstract.slice(start, end), start, end, score: similarity };
       });
-      let score = 0;
-      for (const kind of Object.keys(settings.unitWeights) as VectorUnitKind[]) score += settings.unitWeights[kind] * (best[kind] ?? 0);
-      vectorScores.set(paperId, score);
-      evidence.set(paperId, { best, chunks: matched });
     }
-    const vectorRanks = new Map(rankByScore(vectorScores).map(([paperId], rank) => [paperId, rank + 1]));
 
-    const fused = fuseNormalisedScores([
-      { scores: lexicalScores, weight: settings.lexicalWeight },
-      { scores: vectorScores, weight: settings.vectorWeight },
-    ]);
-    return rankByScore(fused)
+    const corpus = corpusTerms(index);
+    const features = candidateFeatures([...evidence.values()], queryTerms(analyze(query), corpus), corpus);
+    for (const entry of evidence.values()) entry.features = features.get(entry.paperId) ?? [];
+    return [...evidence.values()];
+  }
+
+  async search(query: string, options: SearchOptions): Promise<PaperHit[]> {
+    const candidates = await this.candidates(query, options);
+    const ranker = this.settings.ranker;
+    const scores = new Map(candidates.map((entry) => [entry.paperId, ranker.score(entry.features)]));
+    // Scores are rescaled to [0, 1] over the candidates: answers compare papers by share of the best.
+    const fused = minMaxNormalise(scores);
+    const vectorRanks = new Map(rankByScore(new Map(candidates.map((entry) => [entry.paperId, combinedVectorScore(entry.best)]))).map(([paperId], rank) => [paperId, rank + 1]));
+    const byId = new Map(candidates.map((entry) => [entry.paperId, entry]));
+    return rankByScore(scores)
       .slice(0, options.k)
-      .flatMap(([paperId, score]) => {
-        const paper = index.paperById.get(paperId);
-        if (!paper) return [];
-        const chunks = evidence.get(paperId)?.chunks ?? [];
-        const bestVector = evidence.get(paperId)?.best;
+      .flatMap(([paperId]) => {
+        const paper = this.index.paperById.get(paperId);
+        const entry = byId.get(paperId);
+        if (!paper || !entry) return [];
+        const score = fused.get(paperId) ?? 0;
+        const bestValues = Object.values(entry.best);
         const hit: PaperHit = {
           paperId,
           title: paper.title,
           score,
-          snippet: chunks[0]?.text ?? paper.abstract.slice(0, 300),
+          snippet: entry.chunks[0]?.text ?? paper.abstract.slice(0, 300),
           scores: {
             fused: score,
-            lexical: lexicalScores.get(paperId),
-            vector: bestVector ? Math.max(...Object.values(bestVector)) : undefined,
-            lexicalRank: lexicalRanks.get(paperId),
+            lexical: entry.lexicalScore,
+            vector: bestValues.length > 0 ? Math.max(...bestValues) : undefined,
+            lexicalRank: entry.lexicalRank,
             vectorRank: vectorRanks.get(paperId),
           },
-          chunks,
+          chunks: entry.chunks,
         };
         return [hit];
       });

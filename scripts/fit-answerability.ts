@@ -1,0 +1,168 @@
+/**
+ * Fits the answerability model (src/answer/answerability-model.json): logistic regression
+ * over the scale-free features of src/answer/refusal.ts, answerable eval questions against
+ * unanswerable ones (off-topic and near-miss), and the refusal threshold that keeps false
+ * refusals at about 1 % of the answerable questions it was fitted on.
+ *
+ *   npm run fit-answerability              # 5-fold CV over both splits, tune→check, trade-off curve
+ *   npm run fit-answerability -- --write   # also write the model fitted on every question
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { consoleLogger, runCommand } from '../src/cli/console-logger.ts';
+import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
+import { loadEvalSets } from '../src/evaluation/eval-sets.ts';
+import { ANSWERABILITY_FEATURES, answerabilityFeatures, judgeAnswerability } from '../src/answer/refusal.ts';
+import { PaperLibrary } from '../src/retrieval/paper-library.ts';
+
+interface Example {
+  split: 'tune' | 'check';
+  set: string;
+  kind: string;
+  id: string;
+  question: string;
+  answerable: boolean;
+  /** Refused by a hard rule (injection, unknown names) before the model is asked. */
+  hardRefusal: boolean;
+  features: number[];
+}
+
+interface Model {
+  bias: number;
+  weights: number[];
+  threshold: number;
+}
+
+const TARGET_FALSE_REFUSAL = 0.01;
+const L2 = 0.01;
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sigmoid = (value: number) => 1 / (1 + Math.exp(-value));
+
+function probability(model: Pick<Model, 'bias' | 'weights'>, features: readonly number[]): number {
+  return sigmoid(model.bias + model.weights.reduce((sum, weight, position) => sum + weight * (features[position] ?? 0), 0));
+}
+
+/** Class-balanced L2 logistic regression by gradient descent (a handful of features). */
+function fit(examples: readonly Example[]): Model {
+  const training = examples.filter((example) => example.kind !== 'injection');
+  const positives = training.filter((example) => example.answerable).length;
+  const negatives = training.length - positives;
+  const dimensions = ANSWERABILITY_FEATURES.length;
+  const weights = new Array<number>(dimensions).fill(0);
+  let bias = 0;
+  for (let step = 0; step < 4000; step++) {
+    const gradient = new Array<number>(dimensions).fill(0);
+    let biasGradient = 0;
+    for (const example of training) {
+      const share = example.answerable ? 0.5 / positives : 0.5 / negatives;
+      const error = (probability({ bias, weights }, example.features) - (example.answerable ? 1 : 0)) * share;
+      biasGradient += error;
+      example.features.forEach((value, position) => (gradient[position]! += error * value));
+    }
+    for (let position = 0; position < dimensions; position++) weights[position]! -= 0.5 * (gradient[position]! + L2 * weights[position]!);
+    bias -= 0.5 * biasGradient;
+  }
+  // Threshold: refuse below the confidence that ~1 % of the answerable questions fall under.
+  const answerableScores = training.filter((example) => example.answerable && !example.hardRefusal).map((example) => probability({ bias, weights }, example.features)).sort((a, b) => a - b);
+  const threshold = answerableScores[Math.floor(TARGET_FALSE_REFUSAL * answerableScores.length)] ?? 0.5;
+  return { bias, weights, threshold: Math.max(0, threshold - 1e-6) };
+}
+
+function refused(example: Example, model: Model, threshold = model.threshold): boolean {
+  return example.hardRefusal || probability(model, example.features) < threshold;
+}
+
+function report(title: string, scored: Array<{ example: Example; refused: boolean }>): void {
+  console.log(`\n${title}`);
+  for (const split of ['tune', 'check'] as const) {
+    const inSplit = scored.filter((entry) => entry.example.split === split);
+    const rate = (entries: typeof scored) => (entries.length === 0 ? '  -  ' : (entries.filter((entry) => entry.refused).length / entries.length).toFixed(3));
+    const unanswerable = inSplit.filter((entry) => !entry.example.answerable);
+    const kinds = ['offtopic', 'nearmiss', 'injection'].map((kind) => `${kind} ${rate(unanswerable.filter((entry) => entry.example.kind === kind))}`).join(', ');
+    const sets = [...new Set(inSplit.filter((entry) => entry.example.answerable).map((entry) => entry.example.set))];
+    const falseRefusals = sets.map((set) => `${set} ${rate(inSplit.filter((entry) => entry.example.set === set))}`).join(', ');
+    console.log(`  ${split.padEnd(5)} refused unanswerable ${rate(unanswerable)} (${kinds}); false refusal ${falseRefusals}`);
+  }
+}
+
+runCommand(async () => {
+  const write = process.argv.includes('--write');
+  const evalDir = path.resolve(PROJECT_ROOT, '../shared/eval');
+  const library = new PaperLibrary(loadConfig(), consoleLogger);
+  try {
+    const live = await library.start();
+    const examples: Example[] = [];
+    for (const [split, dir] of [['tune', evalDir], ['check', path.join(evalDir, 'check')]] as const) {
+      for (const set of await loadEvalSets(dir)) {
+        if (set.kind === 'conversation') continue;
+        const cases = set.kind === 'unanswerable' ? set.cases.map((item) => ({ id: item.id, question: item.question, kind: item.kind, answerable: false })) : set.cases.map((item) => ({ id: item.id, question: item.question, kind: set.name, answerable: true }));
+        for (const item of cases) {
+          const hits = await library.search(item.question, { k: 6 });
+          const vector = await live.retriever.embedQuery(item.question);
+          const verdict = judgeAnswerability(item.question, { query: item.question, focusQuery: item.question, earlierPaperIds: [] }, hits, live.index, vector);
+          const hardRefusal = !verdict.answerable && verdict.reason !== 'low-confidence';
+          const features = answerabilityFeatures(item.question, hits, live.index, vector);
+          examples.push({ split, set: set.name, kind: item.kind, id: item.id, question: item.question, answerable: item.answerable, hardRefusal, features: ANSWERABILITY_FEATURES.map((name) => features[name]) });
+        }
+      }
+    }
+    if (process.argv.includes('--dump')) for (const example of examples) console.log(`${example.answerable ? 'A' : 'U'} ${example.id.padEnd(9)} ${example.kind.padEnd(10)} hard=${example.hardRefusal ? 1 : 0} ${example.features.map((value) => value.toFixed(2)).join(' ')} | ${example.question.slice(0, 70)}`);
+
+    const hardOnly = examples.map((example) => ({ example, refused: example.hardRefusal }));
+    report('hard rules only (injection, unknown names)', hardOnly);
+
+    const tuneModel = fit(examples.filter((example) => example.split === 'tune'));
+    report(`fitted on tune (threshold ${tuneModel.threshold.toFixed(3)}), check held out`, examples.map((example) => ({ example, refused: refused(example, tuneModel) })));
+
+    const folds = 5;
+    const random = mulberry32(11);
+    const foldOf = new Map(examples.map((example) => [example, Math.floor(random() * folds)]));
+    const crossValidated: Array<{ example: Example; refused: boolean; confidence: number }> = [];
+    for (let fold = 0; fold < folds; fold++) {
+      const model = fit(examples.filter((example) => foldOf.get(example) !== fold));
+      for (const example of examples.filter((entry) => foldOf.get(entry) === fold)) {
+        crossValidated.push({ example, refused: refused(example, model), confidence: example.hardRefusal ? 0 : probability(model, example.features) });
+      }
+    }
+    report(`${folds}-fold cross-validation over both splits`, crossValidated);
+
+    console.log('\ntrade-off (cross-validated confidences; threshold t: refuse when confidence < t)');
+    console.log('  t      refused-unanswerable  false-refusal-answerable   (check split)');
+    for (let threshold = 0; threshold <= 0.951; threshold += 0.05) {
+      const check = crossValidated.filter((entry) => entry.example.split === 'check');
+      const unanswerable = check.filter((entry) => !entry.example.answerable);
+      const answerable = check.filter((entry) => entry.example.answerable);
+      const refusedAt = (entry: (typeof check)[number]) => entry.example.hardRefusal || entry.confidence < threshold;
+      console.log(`  ${threshold.toFixed(2)}   ${(unanswerable.filter(refusedAt).length / unanswerable.length).toFixed(3)}                 ${(answerable.filter(refusedAt).length / answerable.length).toFixed(3)}`);
+    }
+
+    const finalModel = fit(examples);
+    const described = {
+      description: `logistic regression on ${examples.length} eval questions (scripts/fit-answerability.ts); threshold keeps ~${TARGET_FALSE_REFUSAL * 100} % of answerable questions above it`,
+      bias: Number(finalModel.bias.toFixed(4)),
+      weights: Object.fromEntries(ANSWERABILITY_FEATURES.map((name, position) => [name, Number(finalModel.weights[position]!.toFixed(4))])),
+      threshold: Number(finalModel.threshold.toFixed(4)),
+    };
+    console.log(`\nmodel fitted on every question: ${JSON.stringify(described)}`);
+    const misses = crossValidated.filter((entry) => entry.example.answerable === entry.refused);
+    for (const entry of misses) console.log(`  ${entry.example.answerable ? 'false refusal' : 'answered'} ${entry.example.id} (${entry.example.kind}) conf ${entry.confidence.toFixed(2)}: ${entry.example.question.slice(0, 90)}`);
+    if (write) {
+      const file = path.join(PROJECT_ROOT, 'src/answer/answerability-model.json');
+      writeFileSync(file, `${JSON.stringify(described, null, 2)}\n`);
+      console.log(`wrote ${path.relative(PROJECT_ROOT, file)}`);
+    }
+  } finally {
+    await library.close();
+  }
+});

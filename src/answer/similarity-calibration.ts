@@ -1,0 +1,104 @@
+import type { LoadedIndex } from '../index/load-index.ts';
+
+/**
+ * Where a cosine similarity stands on this index's own scale. Embedders differ wildly in
+ * their similarity ranges (the bundled encoder puts unrelated texts near 0.2, bge-style
+ * models near 0.6), so thresholds on raw cosines only hold for the model they were set on.
+ * Measured once per loaded index from the corpus itself:
+ * - `unrelated`: a sentence against a random sentence of another paper (same domain, other subject);
+ * - `related`: a sentence against its nearest unit in another paper (the closest other work).
+ *   A question's best match is a maximum over the whole index too, so this is the level an
+ *   in-domain text reaches by being about *something* here; its spread says how much a
+ *   difference in similarity means for this embedder (an embedder whose similarities carry
+ *   little information has everything bunched near that level);
+ * - `centroid`: sentences against the corpus centroid (how "in domain" a text is).
+ */
+export interface SimilarityCalibration {
+  unrelatedMean: number;
+  relatedMean: number;
+  relatedSpread: number;
+  centroid: Float32Array;
+  centroidMean: number;
+  centroidSpread: number;
+}
+
+const SAMPLE_SIZE = 300;
+const cache = new WeakMap<LoadedIndex, SimilarityCalibration>();
+
+/** Deterministic sample, so the same index always calibrates the same way. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let sum = 0;
+  for (let position = 0; position < a.length; position++) sum += a[position]! * b[position]!;
+  return sum;
+};
+
+const meanOf = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / (values.length || 1);
+
+export function similarityCalibration(index: LoadedIndex): SimilarityCalibration {
+  const cached = cache.get(index);
+  if (cached) return cached;
+  const { vectors } = index;
+  const sentenceLabels: number[] = [];
+  for (let label = 0; label < vectors.size; label++) if (vectors.unit(label)?.metadata.kind === 'sentence') sentenceLabels.push(label);
+  const dimensions = index.manifest.embedder.dimensions;
+  const vectorOf = (label: number) => vectors.vectorOf(vectors.unit(label)!.metadata.chunkId)!;
+  const paperOf = (label: number) => vectors.unit(label)!.metadata.paperId;
+
+  const centroid = new Float32Array(dimensions);
+  for (const label of sentenceLabels) {
+    const vector = vectorOf(label);
+    for (let position = 0; position < dimensions; position++) centroid[position]! += vector[position]!;
+  }
+  const norm = Math.sqrt(dot(centroid, centroid)) || 1;
+  for (let position = 0; position < dimensions; position++) centroid[position]! /= norm;
+
+  const random = mulberry32(20261202);
+  const pick = () => sentenceLabels[Math.floor(random() * sentenceLabels.length)]!;
+  const unrelated: number[] = [];
+  const related: number[] = [];
+  const toCentroid: number[] = [];
+  const samples = Math.min(SAMPLE_SIZE, sentenceLabels.length);
+  for (let sample = 0; sample < samples && sentenceLabels.length > 1; sample++) {
+    const label = pick();
+    const vector = vectorOf(label);
+    toCentroid.push(dot(vector, centroid));
+    let other = pick();
+    for (let attempt = 0; attempt < 10 && paperOf(other) === paperOf(label); attempt++) other = pick();
+    if (paperOf(other) !== paperOf(label)) unrelated.push(dot(vector, vectorOf(other)));
+    const nearest = vectors.searchLabels(vector, 20).find((neighbour) => paperOf(neighbour.label) !== paperOf(label));
+    if (nearest) related.push(nearest.similarity);
+  }
+  const centroidMean = meanOf(toCentroid);
+  const relatedMean = meanOf(related);
+  const calibration: SimilarityCalibration = {
+    unrelatedMean: meanOf(unrelated),
+    relatedMean,
+    relatedSpread: Math.sqrt(meanOf(related.map((value) => (value - relatedMean) ** 2))) || 1,
+    centroid,
+    centroidMean,
+    centroidSpread: Math.sqrt(meanOf(toCentroid.map((value) => (value - centroidMean) ** 2))) || 1,
+  };
+  cache.set(index, calibration);
+  return calibration;
+}
+
+/** A best-match similarity in standard deviations from the level corpus sentences reach in other papers (clipped to ±4). */
+export function calibratedSimilarity(similarity: number, calibration: SimilarityCalibration): number {
+  return Math.max(-4, Math.min(4, (similarity - calibration.relatedMean) / calibration.relatedSpread));
+}
+
+/** How typical of this corpus a (normalised) text vector is, in standard deviations from the corpus's own sentences. */
+export function domainScore(vector: ArrayLike<number>, calibration: SimilarityCalibration): number {
+  return (dot(vector, calibration.centroid) - calibration.centroidMean) / calibration.centroidSpread;
+}

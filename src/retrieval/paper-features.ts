@@ -1,0 +1,137 @@
+import type { VectorUnitKind } from '../index/vector-units.ts';
+import { minMaxNormalise } from './fusion.ts';
+import { bigramsOf, inverseDocumentFrequency, type CorpusTerms } from './paper-terms.ts';
+
+/**
+ * What the retriever knows about one candidate paper for one query, before ranking:
+ * the raw BM25 score and rank (when BM25 found it) and the paper's best exact cosine
+ * similarity per unit granularity.
+ */
+export interface CandidateEvidence {
+  paperId: string;
+  lexicalScore?: number;
+  lexicalRank?: number;
+  best: Partial<Record<VectorUnitKind, number>>;
+  /** Second-best sentence similarity: a paper about the topic matches it more than once. */
+  secondSentence: number;
+}
+
+/**
+ * Ranking features, every one scale-free within the query (min-max or z-score over the
+ * candidates, reciprocal ranks, shares of the query's terms), so one set of weights
+ * works for any embedder's similarity scale and any corpus size.
+ */
+export const FEATURE_NAMES = [
+  'lexical',
+  'lexicalZ',
+  'lexicalRank',
+  'vector',
+  'vectorZ',
+  'vectorRank',
+  'sentence',
+  'chunk',
+  'title',
+  'secondSentence',
+  'termCoverage',
+  'titleCoverage',
+  'bigramCoverage',
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+/** The vector side's combined score before normalisation (sentence + chunk + half title). */
+export const UNIT_WEIGHTS: Record<VectorUnitKind, number> = { sentence: 1, chunk: 1, title: 0.5 };
+
+export function combinedVectorScore(best: Partial<Record<VectorUnitKind, number>>): number {
+  let score = 0;
+  for (const kind of Object.keys(UNIT_WEIGHTS) as VectorUnitKind[]) score += UNIT_WEIGHTS[kind] * (best[kind] ?? 0);
+  return score;
+}
+
+/** z-scores clipped to ±3, so one outlying candidate cannot dominate a linear ranker. */
+function zScores(values: ReadonlyMap<string, number>): Map<string, number> {
+  const list = [...values.values()];
+  const mean = list.reduce((sum, value) => sum + value, 0) / (list.length || 1);
+  const spread = Math.sqrt(list.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (list.length || 1)) || 1;
+  const result = new Map<string, number>();
+  for (const [key, value] of values) result.set(key, Math.max(-3, Math.min(3, (value - mean) / spread)) / 3);
+  return result;
+}
+
+const reciprocalRank = (rank: number | undefined) => (rank === undefined ? 0 : 1 / Math.log2(rank + 1));
+
+function ranksOf(values: ReadonlyMap<string, number>): Map<string, number> {
+  return new Map([...values.entries()].sort((a, b) => b[1] - a[1]).map(([key], position) => [key, position + 1]));
+}
+
+export interface QueryTerms {
+  /** Distinct analysed terms with their idf weights. */
+  weights: Map<string, number>;
+  bigrams: string[];
+}
+
+export function queryTerms(terms: readonly string[], corpus: CorpusTerms): QueryTerms {
+  const weights = new Map<string, number>();
+  for (const term of terms) weights.set(term, inverseDocumentFrequency(corpus, term));
+  return { weights, bigrams: [...new Set(bigramsOf(terms))] };
+}
+
+function coverage(query: QueryTerms, terms: ReadonlySet<string>): number {
+  let covered = 0;
+  let total = 0;
+  for (const [term, weight] of query.weights) {
+    total += weight;
+    if (terms.has(term)) covered += weight;
+  }
+  return total === 0 ? 0 : covered / total;
+}
+
+/** Feature vectors (in FEATURE_NAMES order) for every candidate of one query. */
+export function candidateFeatures(candidates: readonly CandidateEvidence[], query: QueryTerms, corpus: CorpusTerms): Map<string, number[]> {
+  const lexical = new Map<string, number>();
+  const vector = new Map<string, number>();
+  const sentence = new Map<string, number>();
+  const chunk = new Map<string, number>();
+  const title = new Map<string, number>();
+  const second = new Map<string, number>();
+  for (const candidate of candidates) {
+    if (candidate.lexicalScore !== undefined) lexical.set(candidate.paperId, candidate.lexicalScore);
+    vector.set(candidate.paperId, combinedVectorScore(candidate.best));
+    sentence.set(candidate.paperId, candidate.best.sentence ?? 0);
+    chunk.set(candidate.paperId, candidate.best.chunk ?? 0);
+    title.set(candidate.paperId, candidate.best.title ?? 0);
+    second.set(candidate.paperId, candidate.secondSentence);
+  }
+  const lexicalNormalised = minMaxNormalise(lexical);
+  const lexicalZ = zScores(lexical);
+  const vectorNormalised = minMaxNormalise(vector);
+  const vectorZ = zScores(vector);
+  const vectorRanks = ranksOf(vector);
+  const sentenceNormalised = minMaxNormalise(sentence);
+  const chunkNormalised = minMaxNormalise(chunk);
+  const titleNormalised = minMaxNormalise(title);
+  const secondNormalised = minMaxNormalise(second);
+  const lowestLexicalZ = Math.min(0, ...lexicalZ.values());
+
+  const features = new Map<string, number[]>();
+  for (const { paperId, lexicalRank } of candidates) {
+    const paper = corpus.byPaper.get(paperId);
+    const bigramHits = paper && query.bigrams.length > 0 ? query.bigrams.filter((pair) => paper.bigrams.has(pair)).length / query.bigrams.length : 0;
+    features.set(paperId, [
+      lexicalNormalised.get(paperId) ?? 0,
+      lexicalZ.get(paperId) ?? lowestLexicalZ,
+      reciprocalRank(lexicalRank),
+      vectorNormalised.get(paperId) ?? 0,
+      vectorZ.get(paperId) ?? 0,
+      reciprocalRank(vectorRanks.get(paperId)),
+      sentenceNormalised.get(paperId) ?? 0,
+      chunkNormalised.get(paperId) ?? 0,
+      titleNormalised.get(paperId) ?? 0,
+      secondNormalised.get(paperId) ?? 0,
+      paper ? coverage(query, paper.terms) : 0,
+      paper ? coverage(query, paper.titleTerms) : 0,
+      bigramHits,
+    ]);
+  }
+  return features;
+}
