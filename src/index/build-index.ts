@@ -9,7 +9,7 @@ import { EmbeddingCache } from './embedding-cache.ts';
 import { checksumFiles } from './file-checksums.ts';
 import { DEFAULT_HNSW_PARAMETERS, HnswVectorStore, type HnswParameters } from './hnsw-vector-store.ts';
 import { IndexDirectory } from './index-directory.ts';
-import { LexicalIndex } from './lexical-index.ts';
+import { PostingsLexicalIndex } from './postings-lexical-index.ts';
 import { findDamagedFile } from './file-checksums.ts';
 import { LEXICAL_FILE, MANIFEST_FILE, PAPERS_FILE, readManifest, VECTORS_DIR } from './load-index.ts';
 import { INDEX_FORMAT_VERSION, type IndexManifest } from './manifest.ts';
@@ -97,12 +97,12 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       await vectors.addVectors(embedded.vectors, units);
       await vectors.save(path.join(partial, VECTORS_DIR));
     }
-    const lexical = LexicalIndex.build(corpus.papers);
+    const lexical = PostingsLexicalIndex.build(corpus.papers);
     options.onProgress?.('index', units.length, units.length);
 
     options.onProgress?.('write', 0, 1);
     await fs.writeFile(path.join(partial, PAPERS_FILE), JSON.stringify(corpus.papers));
-    await fs.writeFile(path.join(partial, LEXICAL_FILE), lexical.toJSON());
+    await fs.writeFile(path.join(partial, LEXICAL_FILE), lexical.serialize());
     const manifest: IndexManifest = {
       formatVersion: INDEX_FORMAT_VERSION,
       embedder: { id: embeddings.id, dimensions: embeddings.dimensions },

@@ -6,7 +6,7 @@ import { writeFileAtomic } from './atomic-write.ts';
 /**
  * Layout of DATA_DIR:
  *   CURRENT                 name of the live index folder (replaced atomically)
- *   indexes/<name>/         one complete index: manifest.json, papers.json, lexical.json, vectors/
+ *   indexes/<name>/         one complete index: manifest.json, papers.json, lexical.bin, vectors/
  *   indexes/<name>.partial/ a build in progress; never read, removed by the next build
  *   cache/embeddings/       embedding cache, per embedder
  *   build.lock              held by the process that is building

@@ -1,69 +1,33 @@
-import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
-import type { Paper } from '../corpus/types.ts';
-import { analyze } from '../text/terms.ts';
-
-interface LexicalDocument {
-  id: string;
-  title: string;
-  abstract: string;
-}
+/**
+ * The lexical side of the index: BM25 over papers (title boosted, abstract), analysed with
+ * src/text/terms.ts. Engines implement this seam; build-index and load-index pick one.
+ */
 
 export interface LexicalHit {
   paperId: string;
   score: number;
 }
 
+export interface LexicalQueryOptions {
+  /** Papers the caller may see; others are skipped before ranking. */
+  filter?: (paperId: string) => boolean;
+  /** Analysed term → weight, to down-weight terms added by query expansion; unlisted terms weigh 1. */
+  termWeights?: ReadonlyMap<string, number>;
+}
+
+export interface LexicalIndex {
+  readonly documentCount: number;
+  /** The best `limit` papers for `text`, best first. */
+  query(text: string, limit: number, options?: LexicalQueryOptions): LexicalHit[];
+  /** The index as bytes for the index folder (read back by the engine's `deserialize`). */
+  serialize(): Uint8Array;
+}
+
 /** Title words name a paper's subject, so a match there counts more than one in the abstract. */
 export const TITLE_BOOST = 2;
 
-const INDEX_OPTIONS: Options<LexicalDocument> = {
-  fields: ['title', 'abstract'],
-  storeFields: [],
-  // The analysis (stopwords, Porter stems) happens in tokenize so queries and documents agree.
-  tokenize: (text) => analyze(text),
-  processTerm: (term) => term,
-};
-
-const SEARCH_OPTIONS: SearchOptions = {
-  boost: { title: TITLE_BOOST },
-  combineWith: 'OR',
-  prefix: false,
-  fuzzy: false,
-};
-
-/** BM25 over title (boosted) and abstract, one document per paper (MiniSearch, BM25+). */
-export class LexicalIndex {
-  private constructor(private readonly search: MiniSearch<LexicalDocument>) {}
-
-  static build(papers: Paper[]): LexicalIndex {
-    const search = new MiniSearch<LexicalDocument>(INDEX_OPTIONS);
-    search.addAll(papers.map((paper) => ({ id: paper.id, title: paper.title, abstract: paper.abstract })));
-    return new LexicalIndex(search);
-  }
-
-  static fromJSON(json: string): LexicalIndex {
-    return new LexicalIndex(MiniSearch.loadJSON<LexicalDocument>(json, INDEX_OPTIONS));
-  }
-
-  toJSON(): string {
-    return JSON.stringify(this.search);
-  }
-
-  get documentCount(): number {
-    return this.search.documentCount;
-  }
-
-  /**
-   * BM25 ranking for `text`. `termWeights` (analysed term → weight) down-weights terms
-   * added by query expansion; terms not listed weigh 1.
-   */
-  query(text: string, limit: number, options: { filter?: (paperId: string) => boolean; termWeights?: ReadonlyMap<string, number> } = {}): LexicalHit[] {
-    const { filter, termWeights } = options;
-    const results = this.search.search(text, {
-      ...SEARCH_OPTIONS,
-      filter: filter ? (result) => filter(String(result.id)) : undefined,
-      boostTerm: termWeights ? (term) => termWeights.get(term) ?? 1 : undefined,
-    });
-    return results.slice(0, limit).map((result) => ({ paperId: String(result.id), score: result.score }));
-  }
-}
+/**
+ * BM25+ parameters (MiniSearch's defaults, which the fitted ranker was trained on): k1 and
+ * b as usual, δ a floor per matched term so long abstracts are not over-penalised.
+ */
+export const BM25_PARAMETERS = { k1: 1.2, b: 0.7, delta: 0.5 } as const;

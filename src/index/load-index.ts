@@ -5,12 +5,13 @@ import type { Paper } from '../corpus/types.ts';
 import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
 import { findDamagedFile } from './file-checksums.ts';
 import { HnswVectorStore } from './hnsw-vector-store.ts';
-import { LexicalIndex } from './lexical-index.ts';
+import type { LexicalIndex } from './lexical-index.ts';
+import { PostingsLexicalIndex } from './postings-lexical-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from './manifest.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const PAPERS_FILE = 'papers.json';
-export const LEXICAL_FILE = 'lexical.json';
+export const LEXICAL_FILE = 'lexical.bin';
 export const VECTORS_DIR = 'vectors';
 
 const papersSchema = z.array(
@@ -70,7 +71,7 @@ export async function loadIndex(folder: string, embeddings: IdentifiedEmbeddings
   try {
     const [papers, lexical, vectors] = await Promise.all([
       fs.readFile(path.join(folder, PAPERS_FILE), 'utf8').then((text) => papersSchema.parse(JSON.parse(text))),
-      fs.readFile(path.join(folder, LEXICAL_FILE), 'utf8').then((text) => LexicalIndex.fromJSON(text)),
+      fs.readFile(path.join(folder, LEXICAL_FILE)).then((bytes): LexicalIndex => PostingsLexicalIndex.deserialize(bytes)),
       HnswVectorStore.load(path.join(folder, VECTORS_DIR), embeddings),
     ]);
     if (papers.length !== manifest.counts.papers || vectors.size !== manifest.counts.vectors || lexical.documentCount !== papers.length) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Bumped whenever the on-disk layout or what is embedded changes: older indexes are rebuilt. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 export const manifestSchema = z.object({
   formatVersion: z.number().int(),
