@@ -150,7 +150,7 @@ export class PostingsLexicalIndex implements LexicalIndex {
       const weight = times * (termWeights?.get(term) ?? 1);
       for (let fieldIndex = 0; fieldIndex < FIELDS.length; fieldIndex++) {
         const field = this.fields[fieldIndex]!;
-        const start = field.offsets[id]!;
+        const start: number = field.offsets[id]!;
         const end = field.offsets[id + 1]!;
         if (end === start) continue;
         const documentFrequency = end - start;
@@ -158,7 +158,7 @@ export class PostingsLexicalIndex implements LexicalIndex {
         const factor = weight * FIELD_BOOSTS[fieldIndex]! * idf;
         const norms = this.norms[fieldIndex]!;
         const { docs, tfs } = field;
-        for (let at = start; at < end; at++) {
+        for (let at: number = start; at < end; at++) {
           const doc = docs[at]!;
           const tf = tfs[at]!;
           const value = factor * (delta + (tf * (k1 + 1)) / (tf + norms[doc]!));
