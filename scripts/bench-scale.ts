@@ -1,162 +1,220 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import hnswlib from 'hnswlib-node';
-import MiniSearch from 'minisearch';
-import { parseSeedFiles } from '../src/corpus/parse-seeds.ts';
-import { DEFAULT_HNSW_PARAMETERS, type HnswParameters } from '../src/index/hnsw-vector-store.ts';
+import { fileURLToPath } from 'node:url';
+import type { Paper } from '../src/corpus/types.ts';
+import { BM25_PARAMETERS, TITLE_BOOST, type LexicalIndex } from '../src/index/lexical-index.ts';
+import { MiniSearchLexicalIndex } from '../src/index/minisearch-lexical-index.ts';
+import { PostingsLexicalIndex } from '../src/index/postings-lexical-index.ts';
 import { analyze } from '../src/text/terms.ts';
+import { syntheticPapers, syntheticQueries, UNITS_PER_PAPER } from './bench-scale-data.ts';
 
-const { HierarchicalNSW } = hnswlib;
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bench-scale-child.ts');
 
-export interface RecallAtEf {
-  efSearch: number;
-  recallAt10: number;
-  p50Ms: number;
+/** One tier of `npm run bench -- --scale-only --json` (field names are the interface). */
+export interface ScaleTier {
+  chunks: number;
+  papers: number;
+  shards: number;
+  /** Hybrid search without the query embedding: BM25 top 100 + HNSW top 100 over all shards + union by paper. */
+  searchP50Ms: number;
+  searchP95Ms: number;
+  lexicalP50Ms: number;
+  lexicalP95Ms: number;
+  vectorP50Ms: number;
+  vectorP95Ms: number;
+  lexicalRecallAt10: number;
+  vectorRecallAt10: number;
+  /** Loading both indexes in a fresh process. */
+  loadSeconds: number;
+  /** That process's resident memory after loading and searching. */
+  rssMb: number;
+  /** Index time only (BM25 build + HNSW build, shards in parallel); embedding excluded. */
+  buildSeconds: number;
+  lexicalBuildSeconds: number;
+  vectorBuildSeconds: number;
+  /** Stand-in for embedding: generating the synthetic vectors (per shard, in parallel). */
+  vectorGenerateSeconds: number;
+  indexBytes: number;
 }
 
-export interface ScaleRow {
-  chunks: number;
-  side: 'vector' | 'lexical';
+/** One engine's lexical figures on one corpus, in this process (for choosing the engine). */
+export interface LexicalEngineRow {
+  engine: 'minisearch' | 'postings';
+  papers: number;
   buildSeconds: number;
+  bytes: number;
   loadSeconds: number;
-  heapMb: number;
   p50Ms: number;
   p95Ms: number;
-  recallAt10?: number;
-  /** Recall and latency at other efSearch values, to choose the parameter. */
-  sweep?: RecallAtEf[];
 }
 
 function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
 }
 
-/** Seeded PRNG so tiers are reproducible. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-/**
- * Synthetic vectors shaped like sentence embeddings: a low intrinsic dimension (points on
- * a 24-d latent space projected to 512-d) plus small noise, L2-normalised. Uniform noise
- * in all 512 dimensions would be an unrealistically hard case for any ANN index.
- */
-function syntheticVectors(count: number, dimensions: number, next: () => number, seedProjection = 1): Float32Array[] {
-  const latent = 24;
-  const projectionRandom = random(seedProjection);
-  const projection = Array.from({ length: latent }, () => Float32Array.from({ length: dimensions }, () => projectionRandom() * 2 - 1));
-  return Array.from({ length: count }, () => {
-    const vector = new Float32Array(dimensions);
-    for (const row of projection) {
-      const weight = next() * 2 - 1;
-      for (let index = 0; index < dimensions; index++) vector[index]! += weight * row[index]!;
-    }
-    let norm = 0;
-    for (let index = 0; index < dimensions; index++) {
-      vector[index]! += (next() * 2 - 1) * 0.3;
-      norm += vector[index]! * vector[index]!;
-    }
-    norm = Math.sqrt(norm);
-    for (let index = 0; index < dimensions; index++) vector[index]! /= norm;
-    return vector;
+function runChild(args: string[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`bench child ${args[0]} exited with ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? ''));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
   });
 }
 
-function heapMb(): number {
-  return process.memoryUsage().rss / 1e6;
+/**
+ * Exhaustive BM25 written the plain way (document by document, from each paper's own term
+ * list), independent of both engines: the reference for lexical recall@10. Returns, per
+ * query, the top 10 paper numbers and the 10th score (papers tied with it are equally right).
+ */
+function exhaustiveBm25(papers: Paper[], queries: string[]): Array<{ top: number[]; tenth: number }> {
+  const termIds = new Map<string, number>();
+  const idOf = (term: string) => {
+    let id = termIds.get(term);
+    if (id === undefined) termIds.set(term, (id = termIds.size));
+    return id;
+  };
+  const fields = [
+    { boost: TITLE_BOOST, text: (paper: Paper) => paper.title },
+    { boost: 1, text: (paper: Paper) => paper.abstract },
+  ].map((field) => {
+    const terms = papers.map((paper) => Int32Array.from(analyze(field.text(paper)), idOf));
+    const lengths = terms.map((list) => new Set(list).size);
+    const average = lengths.reduce((sum, length) => sum + length, 0) / Math.max(1, papers.length);
+    const df = new Map<number, number>();
+    for (const list of terms) for (const id of new Set(list)) df.set(id, (df.get(id) ?? 0) + 1);
+    return { ...field, terms, lengths, average, df };
+  });
+  const { k1, b, delta } = BM25_PARAMETERS;
+  const count = papers.length;
+  return queries.map((query) => {
+    const wanted = new Map<number, number>();
+    for (const term of analyze(query)) {
+      const id = termIds.get(term);
+      if (id !== undefined) wanted.set(id, (wanted.get(id) ?? 0) + 1);
+    }
+    const scored: Array<{ paper: number; score: number }> = [];
+    for (let paper = 0; paper < count; paper++) {
+      let score = 0;
+      const matched = new Set<number>();
+      for (const field of fields) {
+        const tf = new Map<number, number>();
+        for (const id of field.terms[paper]!) if (wanted.has(id)) tf.set(id, (tf.get(id) ?? 0) + 1);
+        for (const [id, frequency] of tf) {
+          const df = field.df.get(id)!;
+          const idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
+          const norm = k1 * (1 - b + (b * field.lengths[paper]!) / field.average);
+          score += wanted.get(id)! * field.boost * idf * (delta + (frequency * (k1 + 1)) / (frequency + norm));
+          matched.add(id);
+        }
+      }
+      if (matched.size > 0) scored.push({ paper, score: score * matched.size });
+    }
+    scored.sort((x, y) => y.score - x.score);
+    const top = scored.slice(0, 10);
+    return { top: top.map((entry) => entry.paper), tenth: top[top.length - 1]?.score ?? 0 };
+  });
 }
 
-/** HNSW build/load/search and recall@10 against exact search, at one size. */
-export async function benchVectorTier(chunks: number, parameters: HnswParameters = DEFAULT_HNSW_PARAMETERS, queries = 200): Promise<ScaleRow> {
-  const dimensions = 512;
-  const next = random(chunks);
-  const vectors = syntheticVectors(chunks, dimensions, next);
-  const queryVectors = syntheticVectors(queries, dimensions, next);
-  const rssBefore = heapMb();
+/** Build, write, load and query one lexical engine over `papers`, all in this process. */
+export function benchLexicalEngine(engine: LexicalEngineRow['engine'], papers: Paper[], queries: string[]): LexicalEngineRow {
   const buildStarted = performance.now();
-  const index = new HierarchicalNSW('cosine', dimensions);
-  index.initIndex({ maxElements: chunks, m: parameters.m, efConstruction: parameters.efConstruction, randomSeed: 100 });
-  vectors.forEach((vector, label) => index.addPoint(Array.from(vector), label));
+  const built: LexicalIndex = engine === 'postings' ? PostingsLexicalIndex.build(papers) : MiniSearchLexicalIndex.build(papers);
   const buildSeconds = (performance.now() - buildStarted) / 1000;
-  const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'paperchat-scale-')), 'index.bin');
-  await index.writeIndex(file);
+  const bytes = built.serialize();
   const loadStarted = performance.now();
-  const loaded = new HierarchicalNSW('cosine', dimensions);
-  await loaded.readIndex(file);
+  const loaded: LexicalIndex = engine === 'postings' ? PostingsLexicalIndex.deserialize(bytes) : MiniSearchLexicalIndex.deserialize(bytes);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
-  loaded.setEf(parameters.efSearch);
-  const memory = heapMb() - rssBefore;
+  for (const query of queries.slice(0, 20)) loaded.query(query, 100);
+  const times = queries.map((query) => {
+    const started = performance.now();
+    loaded.query(query, 100);
+    return performance.now() - started;
+  });
+  times.sort((x, y) => x - y);
+  return { engine, papers: papers.length, buildSeconds, bytes: bytes.byteLength, loadSeconds, p50Ms: percentile(times, 0.5), p95Ms: percentile(times, 0.95) };
+}
 
-  const exactTop = queryVectors.map((query) =>
-    new Set(
-      vectors
-        .map((vector, label) => {
-          let dot = 0;
-          for (let index = 0; index < dimensions; index++) dot += vector[index]! * query[index]!;
-          return { label, dot };
-        })
-        .sort((a, b) => b.dot - a.dot)
+export interface ScaleTierOptions {
+  seedPapers: Paper[];
+  /** HNSW shards built in parallel (one process each); 1 = one graph, as the product holds. */
+  shards: number;
+  efConstruction: number;
+  queries?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * One synthetic tier: `chunks` vector units over chunks/10 papers. BM25 is built here;
+ * HNSW shards are built by child processes; a fresh child loads both and measures.
+ */
+export async function benchScaleTier(chunks: number, options: ScaleTierOptions): Promise<ScaleTier> {
+  const { seedPapers, shards, efConstruction } = options;
+  const queryCount = options.queries ?? 200;
+  const log = options.log ?? (() => {});
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'paperchat-scale-'));
+  try {
+    const papers = syntheticPapers(Math.max(1, Math.round(chunks / UNITS_PER_PAPER)), seedPapers, chunks + 7);
+    const queries = syntheticQueries(queryCount, seedPapers, chunks + 11);
+
+    const lexicalStarted = performance.now();
+    const lexical = PostingsLexicalIndex.build(papers);
+    const lexicalBuildSeconds = (performance.now() - lexicalStarted) / 1000;
+    const lexicalBytes = lexical.serialize();
+    await fs.writeFile(path.join(dir, 'lexical.bin'), lexicalBytes);
+    log(`  ${chunks}: BM25 over ${papers.length} papers built in ${lexicalBuildSeconds.toFixed(1)} s; exhaustive reference…`);
+    const reference = exhaustiveBm25(papers, queries);
+
+    log(`  ${chunks}: HNSW, ${shards} shard(s), efConstruction ${efConstruction}…`);
+    const shardResults = (await Promise.all(
+      Array.from({ length: shards }, (_, shard) => runChild(['build-shard', dir, String(chunks), String(shards), String(shard), String(queryCount), String(efConstruction)])),
+    )) as Array<{ generateSeconds: number; buildSeconds: number; top: Array<Array<{ label: number; dot: number }>> }>;
+    const vectorTop = queries.map((_, query) =>
+      shardResults
+        .flatMap((result) => result.top[query]!)
+        .sort((x, y) => y.dot - x.dot)
         .slice(0, 10)
         .map((entry) => entry.label),
-    ),
-  );
-  const measure = (efSearch: number) => {
-    loaded.setEf(efSearch);
-    const times: number[] = [];
-    let found = 0;
-    queryVectors.forEach((query, position) => {
-      const started = performance.now();
-      const result = loaded.searchKnn(Array.from(query), 10);
-      times.push(performance.now() - started);
-      found += result.neighbors.filter((label) => exactTop[position]!.has(label)).length;
-    });
-    times.sort((a, b) => a - b);
-    return { efSearch, recallAt10: found / (queryVectors.length * 10), p50Ms: percentile(times, 0.5), p95Ms: percentile(times, 0.95) };
-  };
-  const sweep = [16, 32, 64, 128, 256].map(measure);
-  const chosen = measure(parameters.efSearch);
-  await fs.rm(path.dirname(file), { recursive: true, force: true });
-  return {
-    chunks,
-    side: 'vector',
-    buildSeconds,
-    loadSeconds,
-    heapMb: memory,
-    p50Ms: chosen.p50Ms,
-    p95Ms: chosen.p95Ms,
-    recallAt10: chosen.recallAt10,
-    sweep: sweep.map(({ efSearch, recallAt10, p50Ms }) => ({ efSearch, recallAt10, p50Ms })),
-  };
-}
-
-/** BM25 over synthetic chunks drawn from the seed vocabulary (word frequencies kept). */
-export async function benchLexicalTier(chunks: number, seedsDir: string, queries = 200): Promise<ScaleRow> {
-  const corpus = await parseSeedFiles(seedsDir);
-  const words = corpus.papers.flatMap((paper) => paper.abstract.split(/\s+/));
-  const next = random(chunks + 7);
-  const sentence = (length: number) => Array.from({ length }, () => words[Math.floor(next() * words.length)]).join(' ');
-  const rssBefore = heapMb();
-  const buildStarted = performance.now();
-  const search = new MiniSearch<{ id: number; title: string; abstract: string }>({ fields: ['title', 'abstract'], tokenize: analyze, processTerm: (term) => term });
-  for (let id = 0; id < chunks; id++) search.add({ id, title: sentence(8), abstract: sentence(120) });
-  const buildSeconds = (performance.now() - buildStarted) / 1000;
-  const json = JSON.stringify(search);
-  const loadStarted = performance.now();
-  const loaded = MiniSearch.loadJSON<{ id: number; title: string; abstract: string }>(json, { fields: ['title', 'abstract'], tokenize: analyze, processTerm: (term) => term });
-  const loadSeconds = (performance.now() - loadStarted) / 1000;
-  const memory = heapMb() - rssBefore;
-  const times: number[] = [];
-  for (let index = 0; index < queries; index++) {
-    const query = sentence(6);
-    const started = performance.now();
-    loaded.search(query, { boost: { title: 2 } }).slice(0, 100);
-    times.push(performance.now() - started);
+    );
+    await fs.writeFile(
+      path.join(dir, 'expected.json'),
+      JSON.stringify({ chunks, shards, queries, lexicalTop: reference.map((entry) => entry.top), vectorTop, lexicalTenth: reference.map((entry) => entry.tenth) }),
+    );
+    log(`  ${chunks}: loading and searching in a fresh process…`);
+    const served = (await runChild(['serve', dir])) as Omit<ScaleTier, 'chunks' | 'papers' | 'shards' | 'buildSeconds' | 'lexicalBuildSeconds' | 'vectorBuildSeconds' | 'vectorGenerateSeconds' | 'indexBytes'>;
+    const vectorBuildSeconds = Math.max(...shardResults.map((result) => result.buildSeconds));
+    let indexBytes = 0;
+    for (const name of await fs.readdir(dir)) if (name !== 'expected.json') indexBytes += (await fs.stat(path.join(dir, name))).size;
+    return {
+      chunks,
+      papers: papers.length,
+      shards,
+      searchP50Ms: served.searchP50Ms,
+      searchP95Ms: served.searchP95Ms,
+      lexicalP50Ms: served.lexicalP50Ms,
+      lexicalP95Ms: served.lexicalP95Ms,
+      vectorP50Ms: served.vectorP50Ms,
+      vectorP95Ms: served.vectorP95Ms,
+      lexicalRecallAt10: served.lexicalRecallAt10,
+      vectorRecallAt10: served.vectorRecallAt10,
+      loadSeconds: served.loadSeconds,
+      rssMb: served.rssMb,
+      buildSeconds: lexicalBuildSeconds + vectorBuildSeconds,
+      lexicalBuildSeconds,
+      vectorBuildSeconds,
+      vectorGenerateSeconds: Math.max(...shardResults.map((result) => result.generateSeconds)),
+      indexBytes,
+    };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
   }
-  times.sort((a, b) => a - b);
-  return { chunks, side: 'lexical', buildSeconds, loadSeconds, heapMb: memory, p50Ms: percentile(times, 0.5), p95Ms: percentile(times, 0.95) };
 }
