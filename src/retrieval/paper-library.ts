@@ -120,8 +120,11 @@ export class PaperLibrary {
       try {
         const manifest = await readManifest(folder);
         const embeddings = await this.embedderById(manifest.embedder.id);
-        // The model loads while the index does, so the first question does not pay for it.
-        const [index] = await Promise.all([loadIndex(folder, embeddings), embeddings.embedQuery('warm-up').catch(() => undefined)]);
+        // The model loads while the index does (in the embedding workers), but the index goes
+        // live without waiting for it: a question that arrives first simply queues behind the
+        // warm-up, and /api/health reports "ok" as soon as the index can answer.
+        void embeddings.embedQuery('warm-up').catch(() => undefined);
+        const index = await loadIndex(folder, embeddings);
         if (await isIndexCurrent(index.manifest, this.config.SEEDS_DIR, embeddings.id)) {
           this.swapIn(index);
           this.logger.info(`index loaded: ${index.manifest.counts.papers} papers, ${index.manifest.counts.vectors} vectors, embedder ${embeddings.id}`);
