@@ -18,7 +18,7 @@ export interface HnswParameters {
 }
 
 /** Measured on this corpus and the synthetic scale tiers (docs/performance.md). */
-export const DEFAULT_HNSW_PARAMETERS: HnswParameters = { m: 16, efConstruction: 200, efSearch: 128 };
+export const DEFAULT_HNSW_PARAMETERS: HnswParameters = { m: 16, efConstruction: 100, efSearch: 128 };
 
 const storedUnitSchema = z.object({
   pageContent: z.string(),
