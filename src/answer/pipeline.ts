@@ -8,6 +8,7 @@ import { resolveFollowUp, type StandaloneQuestion } from './condense.ts';
 import { CANNOT_ANSWER } from './prompts.ts';
 import { LlmProviderError } from './providers/llm-provider-error.ts';
 import { ExtractiveAnswerProvider } from './providers/extractive.ts';
+import { keywordOnlyAnswer } from './keyword-answer.ts';
 import { judgeAnswerability } from './refusal.ts';
 import type { AnswerProvider, AnswerSource, AskEvent, AskRequest, AskResult, AskService } from './types.ts';
 
@@ -61,6 +62,11 @@ export class AnswerPipeline implements AskService {
   }
 
   async *askStream(request: AskRequest, signal?: AbortSignal): AsyncIterable<AskEvent> {
+    const keyword = this.library.keywordOnly;
+    if (keyword) {
+      yield* keywordOnlyAnswer(request, keyword, this.extractive);
+      return;
+    }
     const live = this.library.requireLive();
     const retrieveStarted = performance.now();
     const standalone = await resolveFollowUp(request, live.index, this.provider, signal);
@@ -74,6 +80,7 @@ export class AnswerPipeline implements AskService {
 
     const generateStarted = performance.now();
     const base = {
+      retrievalMode: 'hybrid' as const,
       query: standalone.query,
       retrieved: hits.map(({ paperId, title, score, scores }) => ({ paperId, title, score, scores })),
     };

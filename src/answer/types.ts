@@ -54,6 +54,8 @@ export interface AskResult {
   query: string;
   provider: string;
   warning?: string;
+  /** "keyword" while the first index builds (BM25 only, see keyword-answer.ts); else "hybrid". */
+  retrievalMode?: 'hybrid' | 'keyword';
   timings: { retrieveMs: number; generateMs: number };
   /** The papers retrieved for the answer, with their scores (for "show retrieval"). */
   retrieved: Array<Pick<PaperHit, 'paperId' | 'title' | 'score' | 'scores'>>;

@@ -7,6 +7,8 @@ import { buildIndex, isIndexCurrent, type BuildPhase } from '../index/build-inde
 import { IndexDirectory } from '../index/index-directory.ts';
 import { loadIndex, readManifest, type LoadedIndex } from '../index/load-index.ts';
 import { HybridRetriever } from './hybrid-retriever.ts';
+import { KeywordRetriever } from './keyword-retriever.ts';
+import { parseSeedFiles } from '../corpus/parse-seeds.ts';
 import type { PaperHit, SearchOptions } from './types.ts';
 
 export interface LibraryLogger {
@@ -30,6 +32,8 @@ export interface LiveIndex {
 
 export interface LibraryStatus {
   status: 'ok' | 'indexing';
+  /** True while no full index is live but questions get keyword-only (BM25) answers. */
+  keywordAnswers: boolean;
   papers: number;
   chunks: number;
   embedder: string | null;
@@ -41,6 +45,8 @@ export interface LibraryStatus {
  */
 export class PaperLibrary {
   private live: LiveIndex | null = null;
+  /** BM25 over the parsed papers while the first full index builds; dropped once it is live. */
+  private keyword: KeywordRetriever | null = null;
   private rebuilding: Promise<LiveIndex> | null = null;
   private readonly embedders = new Map<string, IdentifiedEmbeddings>();
   onBuildProgress?: (phase: BuildPhase, done: number, total: number) => void;
@@ -67,11 +73,18 @@ export class PaperLibrary {
     return this.rebuilding !== null;
   }
 
+  /** The keyword-only retriever, when that is all there is (first build still running). */
+  get keywordOnly(): KeywordRetriever | null {
+    return this.live ? null : this.keyword;
+  }
+
   status(): LibraryStatus {
     const manifest = this.live?.index.manifest;
+    const keyword = this.keywordOnly;
     return {
       status: this.live ? 'ok' : 'indexing',
-      papers: manifest?.counts.papers ?? 0,
+      keywordAnswers: keyword !== null,
+      papers: manifest?.counts.papers ?? keyword?.papers.length ?? 0,
       chunks: manifest?.counts.chunks ?? 0,
       embedder: manifest?.embedder.id ?? null,
     };
@@ -83,11 +96,28 @@ export class PaperLibrary {
   }
 
   async search(query: string, options: SearchOptions): Promise<PaperHit[]> {
+    const keyword = this.keywordOnly;
+    if (keyword) return keyword.search(query, options);
     return this.requireLive().retriever.search(query, options);
   }
 
   getPaper(paperId: string): Paper | undefined {
-    return this.live?.index.paperById.get(paperId);
+    return this.live ? this.live.index.paperById.get(paperId) : this.keyword?.paperById.get(paperId);
+  }
+
+  /**
+   * Parses the seeds and indexes them for BM25 (well under a second for the bundled corpus),
+   * so a first start answers by keywords while the embeddings build. Failure only loses that.
+   */
+  private async serveKeywordsMeanwhile(): Promise<void> {
+    try {
+      const corpus = await parseSeedFiles(this.config.SEEDS_DIR);
+      if (this.live) return;
+      this.keyword = KeywordRetriever.build(corpus.papers);
+      this.logger.info(`serving keyword-only answers over ${corpus.papers.length} papers while the full index builds`);
+    } catch (error) {
+      this.logger.warn(`keyword-only answers unavailable during the build: ${(error as Error).message}`);
+    }
   }
 
   private async embedderById(id: string): Promise<IdentifiedEmbeddings> {
@@ -138,6 +168,7 @@ export class PaperLibrary {
     } else {
       this.logger.info(`no index in ${this.config.DATA_DIR}: building one (first start)`);
     }
+    if (!this.live) await this.serveKeywordsMeanwhile();
     return this.rebuild();
   }
 
@@ -203,6 +234,7 @@ export class PaperLibrary {
 
   private swapIn(index: LoadedIndex): void {
     this.live = { index, retriever: new HybridRetriever(index) };
+    this.keyword = null;
     this.onSwap?.(this.live);
   }
 

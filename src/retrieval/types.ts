@@ -37,7 +37,10 @@ export interface SearchOptions {
 }
 
 export interface IndexStatus {
+  /** "ok" once the full (hybrid) index is live; monitors wait for it. */
   status: 'ok' | 'indexing';
+  /** While indexing: questions are answered from BM25 alone (labelled keyword-only). */
+  keywordAnswers: boolean;
   papers: number;
   chunks: number;
   /** e.g. `universal-sentence-encoder` or `transformers:Xenova/bge-small-en-v1.5`; null before the first index. */

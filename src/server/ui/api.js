@@ -71,7 +71,7 @@ function postJson(body, signal) {
   return { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal };
 }
 
-/** @returns {Promise<{ status: 'ok' | 'indexing', papers: number, chunks: number, embedder: string | null }>} */
+/** @returns {Promise<{ status: 'ok' | 'indexing', keywordAnswers?: boolean, papers: number, chunks: number, embedder: string | null }>} */
 export async function getHealth() {
   return (await request('/api/health', { cache: 'no-store' })).json();
 }

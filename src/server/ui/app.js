@@ -57,11 +57,16 @@ async function pollHealth() {
       next = 3000;
       banner.hidden = false;
       banner.className = 'banner info';
-      banner.textContent =
-        health.papers > 0
-          ? `Updating the index… Answers use the current ${health.papers.toLocaleString()} papers until it is done.`
-          : 'Indexing the papers… This takes a few minutes on first start; questions can be asked as soon as it is done.';
-      status.textContent = `Indexing… · ${embedder}`;
+      if (health.keywordAnswers) {
+        banner.textContent = `Building the semantic index… Meanwhile questions get keyword-only answers over the ${health.papers.toLocaleString()} papers (marked as such).`;
+        status.textContent = 'Indexing… · keyword-only answers';
+      } else {
+        banner.textContent =
+          health.papers > 0
+            ? `Updating the index… Answers use the current ${health.papers.toLocaleString()} papers until it is done.`
+            : 'Indexing the papers… This takes a few minutes on first start; questions can be asked as soon as it is done.';
+        status.textContent = `Indexing… · ${embedder}`;
+      }
     }
   } catch {
     next = 5000;
