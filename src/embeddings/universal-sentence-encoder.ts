@@ -1,14 +1,18 @@
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { Embeddings } from '@langchain/core/embeddings';
 import { Piscina } from 'piscina';
+import { PROJECT_ROOT } from '../config.ts';
 import type { IdentifiedEmbeddings } from './types.ts';
 
 export const UNIVERSAL_SENTENCE_ENCODER_ID = 'universal-sentence-encoder';
 
 /** Texts per task: small enough that a document batch spreads over every thread. */
 const TEXTS_PER_TASK = 16;
-const WORKER_FILE = new URL('./use-worker.ts', import.meta.url).href;
+// From the project root, not this module's URL: the same path when src/ is run bundled.
+const WORKER_FILE = pathToFileURL(path.join(PROJECT_ROOT, 'src', 'embeddings', 'use-worker.ts')).href;
 
 /** Workers load TypeScript through tsx, also when the parent was started some other way (vitest). */
 function workerExecArgv(): string[] {

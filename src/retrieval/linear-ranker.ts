@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../config.ts';
 import { FEATURE_NAMES, type FeatureName } from './paper-features.ts';
 
 /**
@@ -31,7 +33,8 @@ export class LinearRanker {
   }
 }
 
-const SHIPPED_WEIGHTS_FILE = new URL('./ranker-weights.json', import.meta.url);
+// From the project root, not this module's URL: the same path when src/ is run bundled.
+const SHIPPED_WEIGHTS_FILE = path.join(PROJECT_ROOT, 'src', 'retrieval', 'ranker-weights.json');
 
 let shipped: LinearRanker | undefined;
 

@@ -150,17 +150,19 @@ export class PaperLibrary {
       try {
         const manifest = await readManifest(folder);
         const embeddings = await this.embedderById(manifest.embedder.id);
-        // The model loads while the index does (in the embedding workers), but the index goes
-        // live without waiting for it: a question that arrives first simply queues behind the
-        // warm-up, and /api/health reports "ok" as soon as the index can answer.
-        void embeddings.embedQuery('warm-up').catch(() => undefined);
         const index = await loadIndex(folder, embeddings);
+        // The model loads (in the embedding workers) once the index is live, not before: on
+        // 2 cores the workers' start-up would slow the index load, and /api/health reports
+        // "ok" as soon as the index can answer. A question that arrives first queues behind it.
+        const warmUp = () => void embeddings.embedQuery('warm-up').catch(() => undefined);
         if (await isIndexCurrent(index.manifest, this.config.SEEDS_DIR, embeddings.id)) {
           this.swapIn(index);
+          warmUp();
           this.logger.info(`index loaded: ${index.manifest.counts.papers} papers, ${index.manifest.counts.vectors} vectors, embedder ${embeddings.id}`);
           return this.live!;
         }
         this.swapIn(index);
+        warmUp();
         this.logger.warn('index is stale (seeds changed): serving it while a new one is built');
       } catch (error) {
         this.logger.warn(`${(error as Error).message}; rebuilding`);
