@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Paper } from '../corpus/types.ts';
-import { analyze } from '../text/terms.ts';
+import { analyze, analyzeUncached } from '../text/terms.ts';
 import { BM25_PARAMETERS, TITLE_BOOST, type LexicalHit, type LexicalIndex, type LexicalQueryOptions } from './lexical-index.ts';
 
 /**
@@ -80,44 +80,48 @@ export class PostingsLexicalIndex implements LexicalIndex {
   static build(papers: Array<Pick<Paper, 'id' | 'title' | 'abstract'>>): PostingsLexicalIndex {
     const termIds = new Map<string, number>();
     const terms: string[] = [];
-    // Per field: postings collected per term as flat [doc, tf, doc, tf, …] lists.
-    const collected = FIELDS.map(() => [] as number[][]);
+    // Per field, (term, tf) pairs in paper order in flat growable arrays: at 100k papers a
+    // list per term would be millions of small JS arrays for the garbage collector.
+    const entries = FIELDS.map(() => ({ terms: new GrowableUint32(), tfs: new GrowableUint32(), docEnds: new Uint32Array(papers.length) }));
     const lengths = FIELDS.map(() => new Uint32Array(papers.length));
+    const counts = new Map<number, number>();
     papers.forEach((paper, doc) => {
       FIELDS.forEach((field, fieldIndex) => {
-        const counts = new Map<string, number>();
-        for (const term of analyze(paper[field])) counts.set(term, (counts.get(term) ?? 0) + 1);
-        lengths[fieldIndex]![doc] = counts.size;
-        for (const [term, tf] of counts) {
+        counts.clear();
+        for (const term of analyzeUncached(paper[field])) {
           let id = termIds.get(term);
           if (id === undefined) {
             id = terms.length;
             termIds.set(term, id);
             terms.push(term);
           }
-          const list = (collected[fieldIndex]![id] ??= []);
-          list.push(doc, Math.min(tf, 0xffff));
+          counts.set(id, (counts.get(id) ?? 0) + 1);
         }
+        lengths[fieldIndex]![doc] = counts.size;
+        const fieldEntries = entries[fieldIndex]!;
+        for (const [id, tf] of counts) {
+          fieldEntries.terms.push(id);
+          fieldEntries.tfs.push(Math.min(tf, 0xffff));
+        }
+        fieldEntries.docEnds[doc] = fieldEntries.terms.length;
       });
     });
     const fields = FIELDS.map((_, fieldIndex): FieldPostings => {
-      const lists = collected[fieldIndex]!;
+      const { terms: entryTerms, tfs: entryTfs, docEnds } = entries[fieldIndex]!;
+      const total = entryTerms.length;
       const offsets = new Uint32Array(terms.length + 1);
-      let total = 0;
-      for (let term = 0; term < terms.length; term++) {
-        offsets[term] = total;
-        total += (lists[term]?.length ?? 0) / 2;
-      }
-      offsets[terms.length] = total;
+      for (let at = 0; at < total; at++) offsets[entryTerms.get(at) + 1]!++;
+      for (let term = 0; term < terms.length; term++) offsets[term + 1]! += offsets[term]!;
       const docs = new Uint32Array(total);
       const tfs = new Uint16Array(total);
-      for (let term = 0; term < terms.length; term++) {
-        const list = lists[term];
-        if (!list) continue;
-        let at = offsets[term]!;
-        for (let index = 0; index < list.length; index += 2, at++) {
-          docs[at] = list[index]!;
-          tfs[at] = list[index + 1]!;
+      const cursor = offsets.slice(0, terms.length);
+      // Papers in order, so every posting list comes out sorted by paper.
+      let at = 0;
+      for (let doc = 0; doc < papers.length; doc++) {
+        for (const end = docEnds[doc]!; at < end; at++) {
+          const slot = cursor[entryTerms.get(at)]!++;
+          docs[slot] = doc;
+          tfs[slot] = entryTfs.get(at);
         }
       }
       const fieldLengths = lengths[fieldIndex]!;
@@ -249,6 +253,23 @@ export class PostingsLexicalIndex implements LexicalIndex {
       return { offsets, docs, tfs, lengths, averageLength: header.averageFieldLengths[fieldIndex]! };
     });
     return new PostingsLexicalIndex(header.paperIds, header.terms, fields);
+  }
+}
+
+/** A Uint32Array that doubles as it fills. */
+class GrowableUint32 {
+  private data = new Uint32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Uint32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  get(index: number): number {
+    return this.data[index]!;
   }
 }
 

@@ -21,6 +21,19 @@ export function tokenize(text: string): string[] {
  * "tweet", or "labeling" and "labels", meet. Hyphenated names are kept whole too by the caller.
  */
 export function toTerm(token: string): string | null {
+  const cached = termOfToken.get(token);
+  if (cached !== undefined) return cached;
+  // Bounded: a corpus has few distinct tokens, but a long-running server sees open-ended input.
+  if (termOfToken.size >= 200_000) termOfToken.clear();
+  const term = toTermUncached(token);
+  termOfToken.set(token, term);
+  return term;
+}
+
+/** Token → term memo: stemming is most of the analysis cost, and tokens repeat endlessly. */
+const termOfToken = new Map<string, string | null>();
+
+function toTermUncached(token: string): string | null {
   const word = token.replace(/'s$/, '');
   if (word.length < 2 && !/\d/.test(word)) return null;
   if (STOPWORDS.has(word)) return null;
@@ -39,7 +52,8 @@ export function analyze(text: string): string[] {
   return terms;
 }
 
-function analyzeUncached(text: string): string[] {
+/** `analyze` without the cache, for one-off texts such as whole abstracts at index time. */
+export function analyzeUncached(text: string): string[] {
   const terms: string[] = [];
   for (const token of tokenize(text)) {
     const whole = toTerm(token);
