@@ -201,7 +201,8 @@ for (const chunks of tiers) {
   const shards = Number(argument('shards') ?? (chunks > 100_000 ? cores : 1));
   const tierStarted = performance.now();
   rows.push(await benchScaleTier(chunks, { seedPapers, shards, efConstruction, queries: chunks >= 1_000_000 ? 100 : 200, log: (line) => console.error(line) }));
-  console.error(`  ${chunks}: tier done in ${((performance.now() - tierStarted) / 1000).toFixed(0)} s`);
+  // Each row as it comes, so a long run that is cut short still leaves its figures.
+  console.error(`  ${chunks}: tier done in ${((performance.now() - tierStarted) / 1000).toFixed(0)} s: ${JSON.stringify(rows[rows.length - 1])}`);
 }
 print(`## Scale (synthetic: ${UNITS_PER_PAPER} units per paper; HNSW M=${DEFAULT_HNSW_PARAMETERS.m}, efConstruction=${efConstruction}, efSearch=${DEFAULT_HNSW_PARAMETERS.efSearch}, 512-d clustered vectors; BM25 over papers of seed vocabulary)`);
 print();
