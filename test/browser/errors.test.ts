@@ -91,4 +91,16 @@ describe('errors are shown plainly and the question is kept', () => {
     await screenshot(page, 'chat-indexing-banner.png');
     await context.close();
   });
+
+  it('says keyword-only answers are served during a first build', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.route('**/api/health', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ status: 'indexing', keywordAnswers: true, papers: 500, chunks: 0, embedder: null }) }));
+    await page.goto(`${new URL(opened.page.url()).origin}/#/`);
+    const banner = page.locator('#banner');
+    await expect.poll(() => banner.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await banner.textContent()).toMatch(/keyword-only answers/);
+    expect(await page.locator('#index-status').textContent()).toMatch(/keyword-only/);
+    await context.close();
+  });
 });
