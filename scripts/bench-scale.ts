@@ -25,7 +25,8 @@ export interface ScaleTier {
   vectorP50Ms: number;
   vectorP95Ms: number;
   lexicalRecallAt10: number;
-  vectorRecallAt10: number;
+  /** null when the tier ran without HNSW (`--shards=0`). */
+  vectorRecallAt10: number | null;
   /** Loading both indexes in a fresh process. */
   loadSeconds: number;
   /** That process's resident memory after loading and searching. */
@@ -146,7 +147,7 @@ export function benchLexicalEngine(engine: LexicalEngineRow['engine'], papers: P
 
 export interface ScaleTierOptions {
   seedPapers: Paper[];
-  /** HNSW shards built in parallel (one process each); 1 = one graph, as the product holds. */
+  /** HNSW shards built in parallel (one process each); 1 = one graph, as the product holds; 0 = BM25 only. */
   shards: number;
   efConstruction: number;
   queries?: number;
@@ -191,7 +192,7 @@ export async function benchScaleTier(chunks: number, options: ScaleTierOptions):
     );
     log(`  ${chunks}: loading and searching in a fresh process…`);
     const served = (await runChild(['serve', dir])) as Omit<ScaleTier, 'chunks' | 'papers' | 'shards' | 'buildSeconds' | 'lexicalBuildSeconds' | 'vectorBuildSeconds' | 'vectorGenerateSeconds' | 'indexBytes'>;
-    const vectorBuildSeconds = Math.max(...shardResults.map((result) => result.buildSeconds));
+    const vectorBuildSeconds = Math.max(0, ...shardResults.map((result) => result.buildSeconds));
     let indexBytes = 0;
     for (const name of await fs.readdir(dir)) if (name !== 'expected.json') indexBytes += (await fs.stat(path.join(dir, name))).size;
     return {
@@ -211,7 +212,7 @@ export async function benchScaleTier(chunks: number, options: ScaleTierOptions):
       buildSeconds: lexicalBuildSeconds + vectorBuildSeconds,
       lexicalBuildSeconds,
       vectorBuildSeconds,
-      vectorGenerateSeconds: Math.max(...shardResults.map((result) => result.generateSeconds)),
+      vectorGenerateSeconds: Math.max(0, ...shardResults.map((result) => result.generateSeconds)),
       indexBytes,
     };
   } finally {
