@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/config.ts';
 import { parseSeedFiles } from '../src/corpus/parse-seeds.ts';
+import { TITLE_BOOST } from '../src/index/lexical-index.ts';
 import { PostingsLexicalIndex } from '../src/index/postings-lexical-index.ts';
 import { analyze } from '../src/text/terms.ts';
 import { syntheticPapers, syntheticQueries } from './bench-scale-data.ts';
@@ -12,7 +13,7 @@ import { syntheticPapers, syntheticQueries } from './bench-scale-data.ts';
  * better-sqlite3 is not a dependency; install it aside (12.x on Node 20) and point to it:
  *   BETTER_SQLITE3=/tmp/x/node_modules/better-sqlite3 node --import tsx scripts/probe-fts5.ts 10000
  * Text is analysed by src/text/terms.ts first, so FTS5 sees the same terms; its bm25()
- * (title weight 2) is its own formula, so the overlap with the product's BM25 is reported.
+ * (title weight TITLE_BOOST) is its own formula, so the overlap with the product's BM25 is reported.
  */
 interface Statement {
   run(...values: unknown[]): unknown;
@@ -37,7 +38,7 @@ const insert = db.prepare('INSERT INTO fts(rowid, title, abstract) VALUES (?, ?,
 db.transaction(() => papers.forEach((paper, row) => insert.run(row, analyze(paper.title).join(' '), analyze(paper.abstract).join(' '))))();
 db.exec("INSERT INTO fts(fts) VALUES('optimize')");
 const buildSeconds = (performance.now() - started) / 1000;
-const search = db.prepare('SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 2.0, 1.0) LIMIT 100');
+const search = db.prepare(`SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, ${TITLE_BOOST}, 1.0) LIMIT 100`);
 const postingsStarted = performance.now();
 const postings = PostingsLexicalIndex.build(papers);
 const postingsBuildSeconds = (performance.now() - postingsStarted) / 1000;
