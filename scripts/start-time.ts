@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../src/config.ts';
 import { freePort } from './server-process.ts';
 
 /**
- * `npm run start-time [-- --runs=3] [--fresh [--wait-ok]]`: measures `npm start` from outside, the way a
+ * `npm run start-time [-- --runs=3] [--fresh [--wait-ok]] [--root=dir --data-dir=dir]`: measures `npm start` from outside, the way a
  * user or a monitor sees it. Existing index (default): seconds until /api/health says "ok".
  * --fresh: an empty DATA_DIR (a new user's first start): seconds until /api/ask first
  * answers (and whether that answer was keyword-only); with --wait-ok also until /api/health says "ok".
@@ -16,6 +16,9 @@ const runs = Number(argument('runs') ?? 3);
 const fresh = process.argv.includes('--fresh');
 /** With --fresh: also wait for the full index ("ok"), minutes on 2 cores. */
 const waitOk = process.argv.includes('--wait-ok');
+/** Another checkout to time the same way (e.g. the branch point, for a ratio within one run). */
+const root = argument('root') ?? PROJECT_ROOT;
+const dataDirOption = argument('data-dir');
 const QUESTION = 'Which papers use event cameras?';
 
 interface Health {
@@ -28,8 +31,8 @@ async function once(): Promise<Record<string, number | string | boolean>> {
   const dataDir = fresh ? await fs.mkdtemp(path.join(os.tmpdir(), 'paperchat-fresh-')) : undefined;
   const started = performance.now();
   const child = spawn('npm', ['start', '--silent'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...(dataDir ? { DATA_DIR: dataDir } : {}) },
+    cwd: root,
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...(dataDir ? { DATA_DIR: dataDir } : dataDirOption ? { DATA_DIR: dataDirOption } : {}) },
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
@@ -72,4 +75,4 @@ async function once(): Promise<Record<string, number | string | boolean>> {
   }
 }
 
-for (let run = 1; run <= runs; run++) console.log(JSON.stringify({ run, fresh, ...(await once()) }));
+for (let run = 1; run <= runs; run++) console.log(JSON.stringify({ run, fresh, root, ...(await once()) }));
