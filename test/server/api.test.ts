@@ -15,7 +15,7 @@ describe('GET /api/health', () => {
   it('reports the live index', async () => {
     const response = await fetch(`${app.url}/api/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', papers: 4, chunks: expect.any(Number), embedder: 'test-hashing' });
+    expect(await response.json()).toEqual({ status: 'ok', keywordAnswers: false, papers: 4, chunks: expect.any(Number), embedder: 'test-hashing' });
     expect(response.headers.get('x-request-id')).toBeTruthy();
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
