@@ -23,7 +23,8 @@ import { serverRssBytes, startServerProcess } from './server-process.ts';
  *
  * `--scale-only [--tiers=10000,100000,1000000] [--json] [--plot=file.png]
  *  [--engine-papers=500,10000] [--shards=n] [--ef-construction=n]` runs only the scale
- * part; with --json the last line of output is `{"tiers": [...]}` (see ScaleTier).
+ * part; with --json the last line of output is `{"tiers": [...]}` (see ScaleTier);
+ * `--from-json=file` redraws table and plot from such a line (e.g. rows of separate runs).
  */
 const argument = (name: string) => process.argv.find((value) => value.startsWith(`--${name}=`))?.split('=')[1];
 const flag = (name: string) => process.argv.includes(`--${name}`);
@@ -195,7 +196,10 @@ print();
 const seedPapers = (await parseSeedFiles(config.SEEDS_DIR)).papers;
 const efConstruction = Number(argument('ef-construction') ?? DEFAULT_HNSW_PARAMETERS.efConstruction);
 const rows: ScaleTier[] = [];
-for (const chunks of tiers) {
+// --from-json=file: redraw the table and plot from a saved `{"tiers": [...]}` line instead of running the tiers.
+const fromJson = argument('from-json');
+if (fromJson) rows.push(...(JSON.parse(await fs.readFile(fromJson, 'utf8')) as { tiers: ScaleTier[] }).tiers);
+for (const chunks of fromJson ? [] : tiers) {
   // One graph up to 100k units, as the product holds; beyond, one shard per core so the
   // build uses every core (each shard is searched and the results merged).
   // --shards=0 measures the BM25 side alone.
