@@ -17,6 +17,7 @@ import { mean, recallAt, reciprocalRankAt } from '../src/evaluation/metrics.ts';
 import { LinearRanker, MIN_MAX_FUSION, type RankerWeights } from '../src/retrieval/linear-ranker.ts';
 import { FEATURE_NAMES } from '../src/retrieval/paper-features.ts';
 import { PaperLibrary } from '../src/retrieval/paper-library.ts';
+import { mulberry32 } from '../src/util/seeded-random.ts';
 
 interface LabelledQuery {
   split: 'tune' | 'check';
@@ -32,16 +33,6 @@ function queriesOf(set: EvalSet): Array<{ id: string; question: string; gold: st
   return [];
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const L2 = 0.01;
 const EPOCHS = 300;

@@ -17,7 +17,11 @@ export type ReferenceKind = 'standalone' | 'ordinal' | 'selection' | 'pronoun' |
 export interface StandaloneQuestion {
   /** The query used for the open search (the question itself when it stands alone). */
   query: string;
-  /** The query used to rank the papers the conversation already named (the new question's own words where they decide). */
+  /**
+   * The query the papers the conversation already named are ranked by. Equal to `query`:
+   * ranking them by the new question alone was measured and chose the wrong paper more
+   * often (its words, "benchmarks", "checkpoint", fit any abstract).
+   */
   focusQuery: string;
   /** Papers named in the previous answer, in the order the answer names them. */
   earlierPaperIds: string[];
@@ -26,7 +30,7 @@ export interface StandaloneQuestion {
   /**
    * The one paper the question is about, when its wording pins it down: a position in the
    * previous answer, or a pronoun after an answer that named a single paper. Retrieval puts
-   * it first; the answer should quote only it.
+   * it first.
    */
   referent?: string;
 }
@@ -90,9 +94,13 @@ const SELECTION_PATTERNS: RegExp[] = [
   /\bamong\s+(?:them|those|these)\b/i,
   /\b(?:is|are)\s+there\s+(?:one|ones|any)\s+(?:that|which|who|where|with)\b/i,
   /^\s*(?:and\s+|what\s+about\s+|how\s+about\s+)?the\s+one\s+(?:that|which|with|where)\b/i,
-  // "Is there a paper that blames the tokenizer for this?": a narrower search within the topic.
+  // "Is there a paper that blames the tokenizer for this?", "Anything on translation?": a narrower search within the topic.
   /\b(?:is|are)\s+there\s+(?:a|an|any)\s+(?:\w+\s+)?(?:paper|papers|work|study|model|method|approach|one)\s+(?:that|which|where|on|about)\b/i,
+  /^\s*(?:and\s+)?(?:anything|something|any\s+(?:papers?|work|studies|research))\s+(?:on|about|for|that|which)\b/i,
 ];
+
+/** Openers that continue the conversation whatever follows ("What about ADE20K?", "And on COCO?"). */
+const CONTINUATION_OPENER = /^\s*(?:and|also|what about|how about|what of|same for|compared (?:to|with)|versus|vs\.?)\b/i;
 
 /**
  * Pronouns and deictics that point at the paper(s) under discussion. Bare "that"/"this"
@@ -122,6 +130,7 @@ function classify(question: string, history: ChatTurn[], named: number): Referen
   if (position !== undefined && position >= 0 && position < named) return 'ordinal';
   if (SELECTION_PATTERNS.some((pattern) => pattern.test(question))) return 'selection';
   if (PRONOUN_REFERENCE.some((pattern) => pattern.test(question))) return 'pronoun';
+  if (CONTINUATION_OPENER.test(question)) return 'ellipsis';
   if (namesNewSubject(question, history)) return 'standalone';
   if (isFollowUp(question) || question.trim().split(/\s+/).length <= ELLIPSIS_MAX_WORDS) return 'ellipsis';
   return 'standalone';

@@ -5,7 +5,7 @@ import type { LoadedIndex } from '../index/load-index.ts';
 import { analyze } from '../text/terms.ts';
 import { minMaxNormalise, rankByScore } from './fusion.ts';
 import { shippedRanker, type LinearRanker } from './linear-ranker.ts';
-import { candidateFeatures, combinedVectorScore, queryTerms, type CandidateEvidence } from './paper-features.ts';
+import { candidateFeatures, combinedVectorScore, FEATURE_NAMES, queryTerms, type CandidateEvidence } from './paper-features.ts';
 import { corpusTerms } from './paper-terms.ts';
 import type { MatchedChunk, PaperHit, SearchOptions } from './types.ts';
 
@@ -20,6 +20,7 @@ export interface HybridSettings {
 export const DEFAULT_CANDIDATE_COUNTS = { vectorCandidates: 100, lexicalCandidates: 100 };
 
 const MATCHED_CHUNKS_KEPT = 3;
+const TERM_COVERAGE = FEATURE_NAMES.indexOf('termCoverage');
 
 function normalise(vector: number[]): Float32Array {
   const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0)) || 1;
@@ -149,6 +150,8 @@ export class HybridRetriever extends BaseRetriever {
             vector: bestValues.length > 0 ? Math.max(...bestValues) : undefined,
             lexicalRank: entry.lexicalRank,
             vectorRank: vectorRanks.get(paperId),
+            ranker: scores.get(paperId),
+            termCoverage: entry.features[TERM_COVERAGE],
           },
           chunks: entry.chunks,
         };
