@@ -101,7 +101,7 @@ runCommand(async () => {
         for (const item of cases) {
           const hits = await library.search(item.question, { k: 6 });
           const vector = await live.retriever.embedQuery(item.question);
-          const verdict = judgeAnswerability(item.question, { query: item.question, focusQuery: item.question, earlierPaperIds: [] }, hits, live.index, vector);
+          const verdict = judgeAnswerability(item.question, { query: item.question, earlierPaperIds: [] }, hits, live.index, vector);
           const hardRefusal = !verdict.answerable && verdict.reason !== 'low-confidence';
           const features = answerabilityFeatures(item.question, hits, live.index, vector);
           examples.push({ split, set: set.name, kind: item.kind, id: item.id, question: item.question, answerable: item.answerable, hardRefusal, features: ANSWERABILITY_FEATURES.map((name) => features[name]) });

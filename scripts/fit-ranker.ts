@@ -10,6 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { consoleLogger, runCommand } from '../src/cli/console-logger.ts';
 import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
 import { loadEvalSets, type EvalSet } from '../src/evaluation/eval-sets.ts';
@@ -19,7 +20,7 @@ import { FEATURE_NAMES } from '../src/retrieval/paper-features.ts';
 import { PaperLibrary } from '../src/retrieval/paper-library.ts';
 import { mulberry32 } from '../src/util/seeded-random.ts';
 
-interface LabelledQuery {
+export interface LabelledQuery {
   split: 'tune' | 'check';
   set: string;
   id: string;
@@ -27,7 +28,7 @@ interface LabelledQuery {
   gold: string[];
 }
 
-function queriesOf(set: EvalSet): Array<{ id: string; question: string; gold: string[] }> {
+export function queriesOf(set: EvalSet): Array<{ id: string; question: string; gold: string[] }> {
   if (set.kind === 'retrieval') return set.cases.map((item) => ({ id: item.id, question: item.question, gold: item.gold_titles }));
   if (set.kind === 'conversation') return set.cases.map((item) => ({ id: item.id, question: item.turns.join(' '), gold: item.gold_titles }));
   return [];
@@ -37,7 +38,7 @@ function queriesOf(set: EvalSet): Array<{ id: string; question: string; gold: st
 const L2 = 0.01;
 const EPOCHS = 300;
 
-function fit(queries: readonly LabelledQuery[]): RankerWeights {
+export function fit(queries: readonly LabelledQuery[]): RankerWeights {
   const dimensions = FEATURE_NAMES.length;
   const weights = new Float64Array(dimensions);
   // Start from the product's original fusion, so an uninformative feature stays near 0.
@@ -82,12 +83,12 @@ function fit(queries: readonly LabelledQuery[]): RankerWeights {
   };
 }
 
-interface Scored {
+export interface Scored {
   query: LabelledQuery;
   ranking: string[];
 }
 
-function rank(query: LabelledQuery, model: RankerWeights): Scored {
+export function rank(query: LabelledQuery, model: RankerWeights): Scored {
   const ranker = new LinearRanker(model);
   const ranking = query.candidates
     .map((candidate) => ({ paperId: candidate.paperId, score: ranker.score(candidate.features) }))
@@ -96,7 +97,7 @@ function rank(query: LabelledQuery, model: RankerWeights): Scored {
   return { query, ranking };
 }
 
-function report(title: string, scored: readonly Scored[]): void {
+export function report(title: string, scored: readonly Scored[]): void {
   console.log(`\n${title}`);
   console.log('split  set              n   R@1    R@5    R@10   MRR');
   const groups = new Map<string, Scored[]>();
@@ -112,7 +113,8 @@ function report(title: string, scored: readonly Scored[]): void {
   }
 }
 
-runCommand(async () => {
+// Imported by scripts/fit-adapter.ts for the same protocol: only run when started directly.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runCommand(async () => {
   const write = process.argv.includes('--write');
   const evalDir = path.resolve(PROJECT_ROOT, '../shared/eval');
   const library = new PaperLibrary(loadConfig(), consoleLogger);

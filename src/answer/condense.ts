@@ -1,28 +1,12 @@
 import type { LoadedIndex } from '../index/load-index.ts';
 import { LlmProviderError } from './providers/llm-provider-error.ts';
 import { isFollowUp, specificNames } from './question-analysis.ts';
-import type { AnswerProvider, AskRequest, ChatTurn } from './types.ts';
+import type { AnswerProvider, AskRequest, ChatTurn, ReferenceKind } from './types.ts';
 
-/**
- * How a question leans on the conversation:
- * - `standalone`: it does not (first turn, or a new subject);
- * - `ordinal`: it points at a position in the previous answer ("the second one", "the latter");
- * - `selection`: it picks among the papers under discussion by a new detail ("which of those…",
- *   "which one…", "is there one that…"), so the detail decides and the earlier papers are a hint;
- * - `pronoun`: it asks about the paper(s) under discussion ("it", "they", "this model");
- * - `ellipsis`: a short question with its subject left out ("Anything on translation?").
- */
-export type ReferenceKind = 'standalone' | 'ordinal' | 'selection' | 'pronoun' | 'ellipsis';
 
 export interface StandaloneQuestion {
   /** The query used for the open search (the question itself when it stands alone). */
   query: string;
-  /**
-   * The query the papers the conversation already named are ranked by. Equal to `query`:
-   * ranking them by the new question alone was measured and chose the wrong paper more
-   * often (its words, "benchmarks", "checkpoint", fit any abstract).
-   */
-  focusQuery: string;
   /** Papers named in the previous answer, in the order the answer names them. */
   earlierPaperIds: string[];
   /** Absent when the question was built outside resolveFollowUp: treated as `standalone`. */
@@ -147,7 +131,7 @@ export async function resolveFollowUp(request: AskRequest, index: TitledPapers, 
   const earlierQuestions = history.filter((turn) => turn.role === 'user').map((turn) => turn.content);
   const earlierPaperIds = earlierQuestions.length > 0 ? papersNamedIn(history, index) : [];
   const reference = earlierQuestions.length === 0 ? 'standalone' : classify(question, history, earlierPaperIds.length);
-  if (reference === 'standalone') return { query: question, focusQuery: question, earlierPaperIds: [], reference };
+  if (reference === 'standalone') return { query: question, earlierPaperIds: [], reference };
 
   let referent: string | undefined;
   if (reference === 'ordinal') referent = earlierPaperIds[ordinalPosition(question, earlierPaperIds.length)!];
@@ -163,5 +147,5 @@ export async function resolveFollowUp(request: AskRequest, index: TitledPapers, 
       if (!(error instanceof LlmProviderError)) throw error;
     }
   }
-  return { query, focusQuery: query, earlierPaperIds, reference, ...(referent ? { referent } : {}) };
+  return { query, earlierPaperIds, reference, ...(referent ? { referent } : {}) };
 }

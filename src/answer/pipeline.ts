@@ -9,7 +9,7 @@ import { CANNOT_ANSWER } from './prompts.ts';
 import { LlmProviderError } from './providers/llm-provider-error.ts';
 import { ExtractiveAnswerProvider } from './providers/extractive.ts';
 import { judgeAnswerability } from './refusal.ts';
-import type { AnswerProvider, AnswerSource, AskEvent, AskRequest, AskResult, AskService } from './types.ts';
+import type { AnswerProvider, AnswerSource, AskEvent, AskRequest, AskResult, AskService, GenerationInput } from './types.ts';
 
 export interface PipelineObserver {
   onStage?(stage: 'retrieve' | 'generate', seconds: number): void;
@@ -90,7 +90,14 @@ export class AnswerPipeline implements AskService {
     let text = '';
     let providerName = this.provider.name;
     let warning: string | undefined;
-    const input = { question: request.question, query: standalone.query, history: request.history, sources };
+    const input: GenerationInput = {
+      question: request.question,
+      query: standalone.query,
+      history: request.history,
+      sources,
+      ...(standalone.reference ? { reference: standalone.reference } : {}),
+      ...(standalone.referent ? { referent: standalone.referent } : {}),
+    };
     try {
       for await (const delta of this.provider.generate(input, signal)) {
         text += delta;

@@ -15,6 +15,11 @@ export interface HybridSettings {
   /** BM25 hits kept as candidates (each is then scored exactly on its vectors). */
   lexicalCandidates: number;
   ranker: LinearRanker;
+  /**
+   * Maps a raw query embedding before search (e.g. a learned linear adapter). Query-side
+   * only, so the stored unit vectors and the HNSW graph stay valid.
+   */
+  adaptQuery?: (vector: number[]) => number[];
 }
 
 export const DEFAULT_CANDIDATE_COUNTS = { vectorCandidates: 100, lexicalCandidates: 100 };
@@ -50,7 +55,8 @@ export class HybridRetriever extends BaseRetriever {
   async embedQuery(query: string): Promise<number[]> {
     const cached = this.queryVectors.get(query);
     if (cached) return cached;
-    const vector = await this.index.embeddings.embedQuery(query);
+    const raw = await this.index.embeddings.embedQuery(query);
+    const vector = this.settings.adaptQuery ? this.settings.adaptQuery(raw) : raw;
     this.queryVectors.set(query, vector);
     return vector;
   }

@@ -8,7 +8,7 @@ const index = {
   papers: [{ id: 'p0', title: 'Sparse attention for long documents', abstract: 'We evaluate on LongBench with Llama models and rotary position embeddings.', sources: [], links: [] }],
 } as unknown as LoadedIndex;
 const hits: PaperHit[] = [{ paperId: 'p0', title: 'Sparse attention for long documents', score: 1, snippet: '', chunks: [], scores: { fused: 1 } }];
-const judge = (question: string) => judgeAnswerability(question, { query: question, focusQuery: question, earlierPaperIds: [] }, hits, index, [1, 0]);
+const judge = (question: string) => judgeAnswerability(question, { query: question, earlierPaperIds: [] }, hits, index, [1, 0]);
 
 describe('answerability hard rules', () => {
   it('refuses a question about a subject no abstract names, even a single plain name', () => {

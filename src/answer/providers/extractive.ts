@@ -124,6 +124,17 @@ function listAnswer(input: GenerationInput): string {
 }
 
 /**
+ * A question that names a position in the previous answer ("the second one") is about that
+ * paper only. A pronoun's referent stays a soft preference (the rank weight): when the
+ * previous answer named the wrong paper, another source's matching sentence rescues it.
+ */
+function focusOnReferent(input: GenerationInput): GenerationInput {
+  if (input.reference !== 'ordinal' || !input.referent) return input;
+  const sources = input.sources.filter((source) => source.paperId === input.referent);
+  return sources.length > 0 ? { ...input, sources } : input;
+}
+
+/**
  * The offline default "LLM": answers from the retrieved abstracts' own sentences, each
  * cited, so every claim is checkable and nothing is invented. Runs without weights.
  */
@@ -131,7 +142,7 @@ export class ExtractiveAnswerProvider implements AnswerProvider {
   readonly name = 'extractive';
 
   async *generate(input: GenerationInput): AsyncIterable<string> {
-    const text = input.sources.length === 0 ? CANNOT_ANSWER : asksForPapers(input.question) ? listAnswer(input) : factAnswer(input);
+    const text = input.sources.length === 0 ? CANNOT_ANSWER : asksForPapers(input.question) && !input.referent ? listAnswer(input) : factAnswer(focusOnReferent(input));
     // Streamed word by word like a model would, so clients see the same protocol.
     for (const piece of text.match(/\S+\s*|\s+/g) ?? []) yield piece;
   }

@@ -1,4 +1,4 @@
-import type { LoadedIndex } from '../index/load-index.ts';
+import type { LoadedIndex } from './load-index.ts';
 import { mulberry32 } from '../util/seeded-random.ts';
 
 /**
