@@ -26,8 +26,9 @@ import { IndexDirectory } from '../src/index/index-directory.ts';
 import { loadIndex, readManifest, type LoadedIndex } from '../src/index/load-index.ts';
 import { HybridRetriever } from '../src/retrieval/hybrid-retriever.ts';
 import { MIN_MAX_FUSION } from '../src/retrieval/linear-ranker.ts';
+import { combinedVectorScore } from '../src/retrieval/paper-features.ts';
 import { mulberry32 } from '../src/util/seeded-random.ts';
-import { adapt, corpusPairs, identity, trainAdapter, type AdapterPair, type CorpusUnit } from './fitting/embedding-adapter.ts';
+import { adapt, corpusPairs, identity, normaliseInPlace, trainAdapter, type AdapterPair, type CorpusUnit } from './fitting/embedding-adapter.ts';
 import { fit, queriesOf, rank, report, type LabelledQuery, type Scored } from './fit-ranker.ts';
 
 const QUERY_CACHE = '/tmp/paperchat-adapter/query-vectors.json';
@@ -93,14 +94,23 @@ function corpusUnits(index: LoadedIndex): CorpusUnit[] {
   return units;
 }
 
-/** Supervised pairs: a question → each title and chunk of each of its gold papers. */
+/** Supervised pairs: a question → each of its gold papers, as the normalised mean of the paper's title and chunk vectors. */
 function questionPairs(questions: readonly Question[], vectors: ReadonlyMap<string, number[]>, units: readonly CorpusUnit[]): AdapterPair[] {
-  const byPaper = new Map<string, CorpusUnit[]>();
-  for (const unit of units) if (unit.kind !== 'sentence') byPaper.set(unit.paperId, [...(byPaper.get(unit.paperId) ?? []), unit]);
+  const paperVectors = new Map<string, Float32Array>();
+  for (const unit of units) {
+    if (unit.kind === 'sentence') continue;
+    const sum = paperVectors.get(unit.paperId) ?? new Float32Array(unit.vector.length);
+    for (let position = 0; position < sum.length; position++) sum[position]! += unit.vector[position]!;
+    paperVectors.set(unit.paperId, sum);
+  }
+  for (const sum of paperVectors.values()) normaliseInPlace(sum);
   const pairs: AdapterPair[] = [];
   for (const question of questions) {
     const anchor = Float32Array.from(vectors.get(question.question)!);
-    for (const paperId of question.gold) for (const unit of byPaper.get(paperId) ?? []) pairs.push({ anchor, positive: unit.vector, group: question.id });
+    for (const paperId of question.gold) {
+      const positive = paperVectors.get(paperId);
+      if (positive) pairs.push({ anchor, positive, group: `${question.split}/${question.id}` });
+    }
   }
   return pairs;
 }
@@ -156,8 +166,46 @@ function distanceFromIdentity(matrix: Float32Array): number {
   return Math.sqrt(sum);
 }
 
+/**
+ * The vector side alone, exact over all papers (sentence max + chunk max + ½ title max):
+ * where the adapter acts, before BM25 and the ranker can hide or undo it.
+ */
+async function vectorOnly(name: string, questions: readonly Question[], index: LoadedIndex, retrieverFor: (question: Question) => HybridRetriever): Promise<Metrics> {
+  const scored: Scored[] = [];
+  const ranksBySet = new Map<string, number[]>();
+  for (const question of questions) {
+    const raw = await retrieverFor(question).embedQuery(question.question);
+    const query = Float32Array.from(raw);
+    let norm = 0;
+    for (const value of query) norm += value * value;
+    for (let position = 0; position < query.length; position++) query[position]! /= Math.sqrt(norm) || 1;
+    const scores = index.papers.map((paper) => {
+      const best: Partial<Record<'title' | 'sentence' | 'chunk', number>> = {};
+      for (const { label, similarity } of index.vectors.scorePaperUnits(paper.id, query)) {
+        const { kind } = index.vectors.unit(label)!.metadata;
+        if (similarity > (best[kind] ?? -1)) best[kind] = similarity;
+      }
+      return { paperId: paper.id, score: combinedVectorScore(best) };
+    });
+    const ranking = scores.sort((a, b) => b.score - a.score).map((entry) => entry.paperId);
+    scored.push({ query: { split: question.split, set: question.set, id: question.id, candidates: [], gold: question.gold }, ranking });
+    const key = `${question.split} ${question.set}`;
+    ranksBySet.set(key, [...(ranksBySet.get(key) ?? []), ...question.gold.map((paperId) => ranking.indexOf(paperId) + 1)]);
+  }
+  report(`[${name}] vector side alone, exact over all ${index.papers.length} papers`, scored);
+  console.log(
+    'median gold rank (vector side): ' +
+      [...ranksBySet.entries()]
+        .sort()
+        .map(([key, ranks]) => `${key} ${ranks.sort((a, b) => a - b)[Math.floor(ranks.length / 2)]}`)
+        .join(' | '),
+  );
+  return metricsOf(scored);
+}
+
 interface VariantResult {
   name: string;
+  vector?: Metrics;
   baseline: Metrics;
   tuneToCheck: Metrics;
   crossValidated: Metrics;
@@ -198,7 +246,7 @@ function protocol(name: string, queries: readonly LabelledQuery[], tuneQueries: 
 
 function summary(results: readonly VariantResult[]): void {
   const cells: Array<[string, keyof VariantResult, string, 'r1' | 'r5' | 'r10' | 'mrr']> = [];
-  for (const table of ['baseline', 'tuneToCheck', 'crossValidated'] as const) {
+  for (const table of ['vector', 'baseline', 'tuneToCheck', 'crossValidated'] as const) {
     for (const [set, metric] of [
       ['check short', 'r5'],
       ['check short', 'r10'],
@@ -217,7 +265,7 @@ function summary(results: readonly VariantResult[]): void {
   console.log('\n===== summary (differences are against the first variant) =====');
   console.log(`${'table'.padEnd(15)} ${'set/metric'.padEnd(26)} ${results.map((result) => result.name.padStart(24)).join(' ')}`);
   for (const [label, table, set, metric] of cells) {
-    const values = results.map((result) => (result[table] as Metrics).get(set)?.[metric] ?? Number.NaN);
+    const values = results.map((result) => (result[table] as Metrics | undefined)?.get(set)?.[metric] ?? Number.NaN);
     const text = values.map((value, position) => {
       const delta = position === 0 ? '' : ` (${value - values[0]! >= 0 ? '+' : ''}${(value - values[0]!).toFixed(3)})`;
       return `${value.toFixed(3)}${delta}`.padStart(24);
@@ -288,11 +336,13 @@ runCommand(async () => {
       const overrides: VariantOverrides = Object.fromEntries(settings.map((setting) => setting.split('=')).map(([name, value]) => [name, Number(value)]));
       if (variant === 'none') {
         const retriever = new HybridRetriever(index);
-        results.push(protocol(variant, await labelled(questions, () => retriever)));
+        const vector = await vectorOnly(spec, questions, index, () => retriever);
+        results.push({ ...protocol(variant, await labelled(questions, () => retriever)), vector });
       } else if (variant === 'ssl') {
         const matrix = ssl(overrides);
         const retriever = new HybridRetriever(index, { adaptQuery: queryAdapter(matrix) });
-        results.push(protocol(spec, await labelled(questions, () => retriever)));
+        const vector = await vectorOnly(spec, questions, index, () => retriever);
+        results.push({ ...protocol(spec, await labelled(questions, () => retriever)), vector });
         const probe = Float32Array.from(vectors.values().next().value!);
         const timed = performance.now();
         for (let repeat = 0; repeat < 1000; repeat++) adapt(matrix, probe);
@@ -307,10 +357,11 @@ runCommand(async () => {
         await store.addVectors(units.map((unit) => adapt(matrix, unit.vector)), documents);
         const transformed: LoadedIndex = { ...index, vectors: store };
         const retriever = new HybridRetriever(transformed, { adaptQuery: queryAdapter(matrix) });
-        results.push(protocol(spec, await labelled(questions, () => retriever)));
+        const vector = await vectorOnly(spec, questions, transformed, () => retriever);
+        results.push({ ...protocol(spec, await labelled(questions, () => retriever)), vector });
       } else if (variant === 'sup' || variant === 'ssl+sup') {
         const start = variant === 'ssl+sup' ? ssl() : undefined;
-        const supervisedOptions = { ...trainingOptions, epochs: 20, batchSize: 128, ...overrides, initial: start, mode: 'query' as const };
+        const supervisedOptions = { ...trainingOptions, epochs: 15, batchSize: 128, ...overrides, initial: start, mode: 'query' as const };
         const retrievers: HybridRetriever[] = [];
         for (let held = 0; held < FOLDS; held++) {
           const matrix = trainAdapter(questionPairs(questions.filter((question) => fold(question) !== held), vectors, units), supervisedOptions);
@@ -318,6 +369,7 @@ runCommand(async () => {
         }
         // Every question is embedded by the adapter of the fold that held it out; the ranker's CV uses the same folds.
         const crossFitted = await labelled(questions, (question) => retrievers[fold(question)]!);
+        const vector = await vectorOnly(`${spec} (cross-fitted)`, questions, index, (question) => retrievers[fold(question)]!);
         const tuneMatrix = trainAdapter(questionPairs(questions.filter((question) => question.split === 'tune'), vectors, units), supervisedOptions);
         const tuneRetriever = new HybridRetriever(index, { adaptQuery: queryAdapter(tuneMatrix) });
         const tuneFitted = await labelled(questions, () => tuneRetriever);
@@ -326,7 +378,7 @@ runCommand(async () => {
         const tuneModel = fit(tuneFitted.filter((query) => query.split === 'tune'));
         const heldOut = tuneFitted.map((query) => rank(query, tuneModel));
         report(`[${spec}] tune-only adapter and tune-only ranker, scored on both (tune rows are in-sample)`, heldOut);
-        results.push({ ...result, tuneToCheck: metricsOf(heldOut) });
+        results.push({ ...result, tuneToCheck: metricsOf(heldOut), vector });
       } else {
         throw new Error(`unknown variant ${variant}`);
       }

@@ -3,7 +3,6 @@ import { LlmProviderError } from './providers/llm-provider-error.ts';
 import { isFollowUp, specificNames } from './question-analysis.ts';
 import type { AnswerProvider, AskRequest, ChatTurn, ReferenceKind } from './types.ts';
 
-
 export interface StandaloneQuestion {
   /** The query used for the open search (the question itself when it stands alone). */
   query: string;
