@@ -145,7 +145,7 @@ function candidateRecall(queries: readonly LabelledQuery[]): string {
     .join(' | ');
 }
 
-type VariantOverrides = Partial<Record<'epochs' | 'identityPull' | 'learningRate' | 'temperature' | 'batchSize', number>>;
+type VariantOverrides = Partial<Record<'epochs' | 'identityPull' | 'learningRate' | 'temperature' | 'batchSize' | 'overlap', number>>;
 
 /** Mean InfoNCE of a fixed sample of pairs under W (one batch), to see whether training moved anything. */
 function pairLoss(matrix: Float32Array, pairs: readonly AdapterPair[], temperature: number): number {
@@ -205,6 +205,8 @@ async function vectorOnly(name: string, questions: readonly Question[], index: L
 
 interface VariantResult {
   name: string;
+  /** Per-question cross-validated rankings, for paired comparisons between variants. */
+  crossValidatedScored?: Scored[];
   vector?: Metrics;
   baseline: Metrics;
   tuneToCheck: Metrics;
@@ -241,10 +243,34 @@ function protocol(name: string, queries: readonly LabelledQuery[], tuneQueries: 
     for (const query of queries.filter((entry) => foldOf.get(entry) === fold)) crossValidated.push(rank(query, model));
   }
   report(`[${name}] ${FOLDS}-fold cross-validation over both splits`, crossValidated);
-  return { name, baseline: metricsOf(baseline), tuneToCheck: metricsOf(tuneToCheck), crossValidated: metricsOf(crossValidated) };
+  return { name, baseline: metricsOf(baseline), tuneToCheck: metricsOf(tuneToCheck), crossValidated: metricsOf(crossValidated), crossValidatedScored: crossValidated };
+}
+
+/** Paired differences on the same questions: wins/losses and a 95 % bootstrap interval of the mean difference. */
+function paired(results: readonly VariantResult[]): void {
+  const [reference, ...others] = results;
+  if (!reference?.crossValidatedScored) return;
+  const keyOf = (entry: Scored) => `${entry.query.split}/${entry.query.id}`;
+  const referenceByKey = new Map(reference.crossValidatedScored.map((entry) => [keyOf(entry), entry]));
+  console.log(`\n===== paired, cross-validated, against ${reference.name} (wins/losses, mean difference [95 % bootstrap]) =====`);
+  for (const other of others) {
+    for (const [set, k] of [['short', 5], ['short', 10], ['topics', 10], ['multi', 10], ['conversations', 5]] as const) {
+      const differences = (other.crossValidatedScored ?? [])
+        .filter((entry) => entry.query.split === 'check' && entry.query.set === set)
+        .map((entry) => recallAt(entry.ranking, entry.query.gold, k) - recallAt(referenceByKey.get(keyOf(entry))!.ranking, entry.query.gold, k));
+      const random = mulberry32(3);
+      const means: number[] = [];
+      for (let sample = 0; sample < 2000; sample++) means.push(mean(differences.map(() => differences[Math.floor(random() * differences.length)]!)));
+      means.sort((a, b) => a - b);
+      const wins = differences.filter((value) => value > 0).length;
+      const losses = differences.filter((value) => value < 0).length;
+      console.log(`${other.name.padEnd(34)} check ${set.padEnd(14)} R@${String(k).padEnd(2)} +${wins}/-${losses}  ${mean(differences) >= 0 ? '+' : ''}${mean(differences).toFixed(3)} [${means[50]!.toFixed(3)}, ${means[1949]!.toFixed(3)}]`);
+    }
+  }
 }
 
 function summary(results: readonly VariantResult[]): void {
+  paired(results);
   const cells: Array<[string, keyof VariantResult, string, 'r1' | 'r5' | 'r10' | 'mrr']> = [];
   for (const table of ['vector', 'baseline', 'tuneToCheck', 'crossValidated'] as const) {
     for (const [set, metric] of [
@@ -361,10 +387,15 @@ runCommand(async () => {
         results.push({ ...protocol(spec, await labelled(questions, () => retriever)), vector });
       } else if (variant === 'sup' || variant === 'ssl+sup') {
         const start = variant === 'ssl+sup' ? ssl() : undefined;
-        const supervisedOptions = { ...trainingOptions, epochs: 15, batchSize: 128, ...overrides, initial: start, mode: 'query' as const };
+        const { overlap: _overlap, ...trainingOverrides } = overrides;
+        const supervisedOptions = { ...trainingOptions, epochs: 15, batchSize: 128, ...trainingOverrides, initial: start, mode: 'query' as const };
         const retrievers: HybridRetriever[] = [];
         for (let held = 0; held < FOLDS; held++) {
-          const matrix = trainAdapter(questionPairs(questions.filter((question) => fold(question) !== held), vectors, units), supervisedOptions);
+          // Paper-disjoint: a question about a held-out question's gold paper (another file, another wording) is not trained on either.
+          const heldPapers = new Set(questions.filter((question) => fold(question) === held).flatMap((question) => question.gold));
+          const training = questions.filter((question) => fold(question) !== held && (overrides.overlap === 1 || !question.gold.some((paperId) => heldPapers.has(paperId))));
+          consoleLogger.info(`  fold ${held}: adapter trained on ${training.length} questions`);
+          const matrix = trainAdapter(questionPairs(training, vectors, units), supervisedOptions);
           retrievers.push(new HybridRetriever(index, { adaptQuery: queryAdapter(matrix) }));
         }
         // Every question is embedded by the adapter of the fold that held it out; the ranker's CV uses the same folds.
@@ -378,6 +409,8 @@ runCommand(async () => {
         const tuneModel = fit(tuneFitted.filter((query) => query.split === 'tune'));
         const heldOut = tuneFitted.map((query) => rank(query, tuneModel));
         report(`[${spec}] tune-only adapter and tune-only ranker, scored on both (tune rows are in-sample)`, heldOut);
+        // The same tune-only adapter under the fixed 50/50 fusion: separates the adapter's transfer from the ranker's in-sample fit.
+        report(`[${spec}] tune-only adapter, min-max fusion 50/50 (tune rows are in-sample)`, tuneFitted.map((query) => rank(query, MIN_MAX_FUSION)));
         results.push({ ...result, tuneToCheck: metricsOf(heldOut), vector });
       } else {
         throw new Error(`unknown variant ${variant}`);

@@ -7,9 +7,9 @@ const corpus: CorpusTerms = {
   paperCount: 3,
   documentFrequency: new Map([['mask', 1], ['languag', 3], ['model', 3], ['pretrain', 2]]),
   byPaper: new Map([
-    ['a', { terms: new Set(['mask', 'languag', 'model', 'pretrain']), titleTerms: new Set(['mask']), bigrams: new Set(['mask languag']) }],
-    ['b', { terms: new Set(['languag', 'model', 'pretrain']), titleTerms: new Set(), bigrams: new Set() }],
-    ['c', { terms: new Set(['languag', 'model']), titleTerms: new Set(), bigrams: new Set() }],
+    ['a', { terms: new Set(['mask', 'languag', 'model', 'pretrain']), titleTerms: new Set(['mask']), bigrams: new Set(['mask languag']), sentenceTerms: [new Set(['mask', 'languag']), new Set(['pretrain'])] }],
+    ['b', { terms: new Set(['languag', 'model', 'pretrain']), titleTerms: new Set(), bigrams: new Set(), sentenceTerms: [new Set(['languag', 'model', 'pretrain'])] }],
+    ['c', { terms: new Set(['languag', 'model']), titleTerms: new Set(), bigrams: new Set(), sentenceTerms: [new Set(['languag', 'model'])] }],
   ]),
 };
 
@@ -30,6 +30,11 @@ describe('candidateFeatures', () => {
     expect(features.get('a')![FEATURE_NAMES.indexOf('termCoverage')]).toBe(1);
     expect(features.get('c')![FEATURE_NAMES.indexOf('termCoverage')]).toBeLessThan(0.5);
     expect(features.get('a')![FEATURE_NAMES.indexOf('bigramCoverage')]).toBe(0.5);
+    // "a" holds every query word but spreads them over two sentences; "b" has its words in one.
+    const sentence = FEATURE_NAMES.indexOf('sentenceCoverage');
+    const paper = FEATURE_NAMES.indexOf('termCoverage');
+    expect(features.get('a')![sentence]).toBeLessThan(features.get('a')![paper]!);
+    expect(features.get('b')![sentence]).toBeCloseTo(features.get('b')![paper]!, 12);
   });
 
   it('is scale-free: another embedder scale or BM25 scale gives the same features', () => {
