@@ -6,9 +6,11 @@ import { IndexNotReadyError } from '../errors.ts';
 import { buildIndex, isIndexCurrent, type BuildPhase } from '../index/build-index.ts';
 import { IndexDirectory } from '../index/index-directory.ts';
 import { loadIndex, readManifest, type LoadedIndex } from '../index/load-index.ts';
+import { similarityCalibration } from '../index/similarity-calibration.ts';
 import { HybridRetriever } from './hybrid-retriever.ts';
 import { KeywordRetriever } from './keyword-retriever.ts';
 import { parseSeedFiles } from '../corpus/parse-seeds.ts';
+import { corpusTerms } from './paper-terms.ts';
 import type { PaperHit, SearchOptions } from './types.ts';
 
 export interface LibraryLogger {
@@ -237,6 +239,12 @@ export class PaperLibrary {
   private swapIn(index: LoadedIndex): void {
     this.live = { index, retriever: new HybridRetriever(index) };
     this.keyword = null;
+    // Derived per-index data (term sets, similarity calibration: a few hundred ms) is made
+    // right after the swap, off the start-up path, so the first question rarely pays for it.
+    setImmediate(() => {
+      corpusTerms(index);
+      similarityCalibration(index);
+    });
     this.onSwap?.(this.live);
   }
 
