@@ -8,6 +8,7 @@ import { IndexDirectory } from '../index/index-directory.ts';
 import { loadIndex, readManifest, type LoadedIndex } from '../index/load-index.ts';
 import { similarityCalibration } from '../index/similarity-calibration.ts';
 import { HybridRetriever } from './hybrid-retriever.ts';
+import { rankerFromFile, shippedRanker, type LinearRanker } from './linear-ranker.ts';
 import { corpusTerms } from './paper-terms.ts';
 import type { PaperHit, SearchOptions } from './types.ts';
 
@@ -49,12 +50,14 @@ export class PaperLibrary {
   onSwap?: (live: LiveIndex) => void;
 
   private readonly embedderFactory: EmbedderFactory;
+  private readonly ranker: LinearRanker;
 
   constructor(
     private readonly config: Config,
     private readonly logger: LibraryLogger,
     embedderFactory?: EmbedderFactory,
   ) {
+    this.ranker = config.RANKER_WEIGHTS ? rankerFromFile(config.RANKER_WEIGHTS) : shippedRanker();
     this.embedderFactory = embedderFactory ?? {
       select: () => createEmbeddings(config, logger),
       byId: (id) => createEmbeddingsById(id, config),
@@ -201,7 +204,7 @@ export class PaperLibrary {
   }
 
   private swapIn(index: LoadedIndex): void {
-    this.live = { index, retriever: new HybridRetriever(index) };
+    this.live = { index, retriever: new HybridRetriever(index, { ranker: this.ranker }) };
     // Derived per-index data (term sets, similarity calibration: a few hundred ms) is made
     // right after the swap, off the start-up path, so the first question rarely pays for it.
     setImmediate(() => {
