@@ -15,8 +15,13 @@ export interface PaperTerms {
   titleTerms: Set<string>;
   /** Adjacent analysed terms ("masked language", "language model"), stopwords skipped. */
   bigrams: Set<string>;
-  /** Terms of each abstract sentence: a query's words meeting in one sentence say more than scattered ones. */
-  sentenceTerms: Set<string>[];
+  /**
+   * Which abstract sentences hold each term (a query's words meeting in one sentence say
+   * more than scattered ones): term → sentence positions, so a query looks up its few
+   * terms instead of testing every sentence.
+   */
+  sentencesWithTerm: Map<string, number[]>;
+  sentenceCount: number;
 }
 
 export interface CorpusTerms {
@@ -39,11 +44,21 @@ export function bigramsOf(terms: readonly string[]): string[] {
 export function paperTerms(title: string, abstract: string): PaperTerms {
   const titleTerms = analyze(title);
   const abstractTerms = analyze(abstract);
+  const sentences = splitSentences(abstract);
+  const sentencesWithTerm = new Map<string, number[]>();
+  sentences.forEach((sentence, position) => {
+    for (const term of new Set(analyze(sentence.text))) {
+      const positions = sentencesWithTerm.get(term);
+      if (positions) positions.push(position);
+      else sentencesWithTerm.set(term, [position]);
+    }
+  });
   return {
     terms: new Set([...titleTerms, ...abstractTerms]),
     titleTerms: new Set(titleTerms),
     bigrams: new Set([...bigramsOf(titleTerms), ...bigramsOf(abstractTerms)]),
-    sentenceTerms: splitSentences(abstract).map((sentence) => new Set(analyze(sentence.text))),
+    sentencesWithTerm,
+    sentenceCount: sentences.length,
   };
 }
 

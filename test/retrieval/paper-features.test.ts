@@ -4,9 +4,9 @@ import { candidateFeatures, FEATURE_NAMES, queryTerms, type CandidateEvidence } 
 import type { CorpusTerms, PaperTerms } from '../../src/retrieval/paper-terms.ts';
 
 const papers = new Map<string, PaperTerms>([
-  ['a', { terms: new Set(['mask', 'languag', 'model', 'pretrain']), titleTerms: new Set(['mask']), bigrams: new Set(['mask languag']), sentenceTerms: [new Set(['mask', 'languag']), new Set(['pretrain'])] }],
-  ['b', { terms: new Set(['languag', 'model', 'pretrain']), titleTerms: new Set(), bigrams: new Set(), sentenceTerms: [new Set(['languag', 'model', 'pretrain'])] }],
-  ['c', { terms: new Set(['languag', 'model']), titleTerms: new Set(), bigrams: new Set(), sentenceTerms: [new Set(['languag', 'model'])] }],
+  ['a', { terms: new Set(['mask', 'languag', 'model', 'pretrain']), titleTerms: new Set(['mask']), bigrams: new Set(['mask languag']), sentencesWithTerm: new Map([['mask', [0]], ['languag', [0]], ['pretrain', [1]]]), sentenceCount: 2 }],
+  ['b', { terms: new Set(['languag', 'model', 'pretrain']), titleTerms: new Set(), bigrams: new Set(), sentencesWithTerm: new Map([['languag', [0]], ['model', [0]], ['pretrain', [0]]]), sentenceCount: 1 }],
+  ['c', { terms: new Set(['languag', 'model']), titleTerms: new Set(), bigrams: new Set(), sentencesWithTerm: new Map([['languag', [0]], ['model', [0]]]), sentenceCount: 1 }],
 ]);
 
 const corpus: CorpusTerms = {
