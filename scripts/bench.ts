@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
-import { parseSeedFiles } from '../src/corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../src/corpus/read-seeds.ts';
 import { createEmbeddings } from '../src/embeddings/create-embeddings.ts';
 import type { IdentifiedEmbeddings } from '../src/embeddings/types.ts';
 import { UniversalSentenceEncoderEmbeddings } from '../src/embeddings/universal-sentence-encoder.ts';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaperchatError } from '../../src/errors.ts';
-import { parseSeedFiles, parseSeedText } from '../../src/corpus/parse-seeds.ts';
+import { parseSeedText } from '../../src/corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../../src/corpus/read-seeds.ts';
 
 /** An abstract-sized paragraph (well over the 300-character title limit). */
 function abstract(topic: string, extra = ''): string {

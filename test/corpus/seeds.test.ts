@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkCorpus } from '../../src/corpus/chunk.ts';
-import { parseSeedFiles } from '../../src/corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../../src/corpus/read-seeds.ts';
 import type { ParsedCorpus } from '../../src/corpus/types.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
