@@ -139,11 +139,12 @@ export class AnswerPipeline implements AskService {
     // On the min-max scale of the pooled search: enough to break near-ties, not to keep an off-topic listed paper.
     const EARLIER_BONUS = Number(process.env.CONV_EB ?? 0.3);
     const allowed = request.paperIds;
-    const open = await this.library.search(standalone.query, { k: request.k, paperIds: allowed });
+    const { filters } = request;
+    const open = await this.library.search(standalone.query, { k: request.k, paperIds: allowed, filters });
     const earlier = standalone.earlierPaperIds.filter((paperId) => !allowed || allowed.includes(paperId));
     if (standalone.reference === 'standalone' || earlier.length === 0) return open;
     const pool = [...new Set([...earlier, ...open.map((hit) => hit.paperId)])];
-    const pooled = await this.library.search(standalone.query, { k: pool.length, paperIds: pool });
+    const pooled = await this.library.search(standalone.query, { k: pool.length, paperIds: pool, filters });
     const referent = standalone.referent;
     if (referent && pooled.some((hit) => hit.paperId === referent)) {
       return [...pooled.filter((hit) => hit.paperId === referent), ...pooled.filter((hit) => hit.paperId !== referent)].slice(0, request.k);
@@ -154,7 +155,7 @@ export class AnswerPipeline implements AskService {
       const fit = (hit: PaperHit) => hit.score + (isEarlier.has(hit.paperId) ? EARLIER_BONUS : 0);
       return [...pooled].sort((a, b) => fit(b) - fit(a)).slice(0, request.k);
     }
-    const focused = await this.library.search(standalone.focusQuery, { k: earlier.length, paperIds: earlier });
+    const focused = await this.library.search(standalone.focusQuery, { k: earlier.length, paperIds: earlier, filters });
     const order = new Map(focused.map((hit, position) => [hit.paperId, position]));
     const byFocus = (a: PaperHit, b: PaperHit) => order.get(a.paperId)! - order.get(b.paperId)!;
     return [...pooled.filter((hit) => order.has(hit.paperId)).sort(byFocus), ...pooled.filter((hit) => !order.has(hit.paperId))].slice(0, request.k);
