@@ -7,9 +7,17 @@ import type { ParsedFile, SeedFormat } from './types.ts';
 
 const ENTRY_START = /@\s*[a-zA-Z]+\s*[{(]/;
 
+/**
+ * `{\'\i}` (an accent on a dotless i, the correct TeX for "í") decodes to ı + combining accent,
+ * which NFC cannot compose; it is meant as í.
+ */
+function latinText(value: string): string {
+  return cleanText(value.replace(/\u0131(?=\p{M})/gu, 'i'));
+}
+
 function authorName(creator: Creator): string {
-  if (creator.name) return cleanText(creator.name);
-  return cleanText([creator.firstName, creator.prefix, creator.lastName, creator.suffix].filter(Boolean).join(' '));
+  if (creator.name) return latinText(creator.name);
+  return latinText([creator.firstName, creator.prefix, creator.lastName, creator.suffix].filter(Boolean).join(' '));
 }
 
 /** The text of a TeX command the parser does not know (e.g. `\textsc{BERT}` → `BERT`), so no word is lost. */
@@ -64,7 +72,8 @@ export const bibtexFormat: SeedFormat = {
         file,
         line: at >= 0 ? lineAt(at) : Number(detected ?? 1),
         text: key ?? error.input?.slice(0, 80) ?? '',
-        reason: `broken BibTeX entry${key ? ` ${key}` : ''}: ${error.error}`,
+        // The parser's own position is where it noticed, often the next entry; the entry's line is reported instead.
+        reason: `broken BibTeX entry${key ? ` ${key}` : ''}: ${error.error.replace(/ at line \d+, column \d+/, '')}`,
         kind: 'rejected' as const,
       };
     });
@@ -78,8 +87,8 @@ export const bibtexFormat: SeedFormat = {
         return finishEntry(
           { file, line, format: 'bibtex', key: entry.key },
           {
-            title: fields.title,
-            abstract: fields.abstract,
+            title: fields.title === undefined ? undefined : latinText(fields.title),
+            abstract: fields.abstract === undefined ? undefined : latinText(fields.abstract),
             authors,
             year: yearFrom(fields.year) ?? yearFrom(fields.date),
             published: publishedFrom(dateText),

@@ -10,9 +10,12 @@ interface CsvRow {
   info: { lines: number };
 }
 
-/** csv-parse reports the line where a record ends; a quoted multi-line field moves the start up. */
+/**
+ * csv-parse counts the lines up to the end of a record (its raw text includes the newline that
+ * ends it); a quoted field spanning lines moves the record's first line up by its line breaks.
+ */
 function startLine(row: CsvRow): number {
-  return row.info.lines - (row.raw.match(/\n/g)?.length ?? 0);
+  return row.info.lines - (row.raw.replace(/\n$/, '').match(/\n/g)?.length ?? 0);
 }
 
 /**
@@ -52,7 +55,7 @@ export const csvFormat: SeedFormat = {
     const missing = required.filter((name) => !columns.includes(name));
     if (missing.length > 0) {
       const reason = `header row lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${header.record.join(', ') || 'nothing'})`;
-      return { entries: [], problems: [{ file, line: startLine(header), text: header.raw.slice(0, 80), reason, kind: 'file' }] };
+      return { entries: [], problems: [{ file, line: startLine(header), text: header.raw.trim().slice(0, 80), reason, kind: 'file' }] };
     }
     const extra = header.record.filter((_, index) => !(RECORD_FIELDS as readonly string[]).includes(columns[index]!));
     if (extra.length > 0) {

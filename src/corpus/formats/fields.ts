@@ -7,7 +7,8 @@ import type { PaperMetadata } from '../types.ts';
 
 /** Collapses runs of whitespace (line breaks inside BibTeX / XML values) to single spaces. */
 export function cleanText(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
+  // NFC so that "é" typed or decoded as e + combining accent compares and displays as one letter.
+  return value.normalize('NFC').replace(/\s+/g, ' ').trim();
 }
 
 /** `https://doi.org/10.1000/XYZ`, `doi:10.1000/xyz` → `10.1000/xyz` (DOIs are case-insensitive). */
@@ -58,11 +59,18 @@ export function splitAuthors(value: unknown): string[] {
   if (typeof value !== 'string') return [];
   const text = cleanText(value);
   if (!text) return [];
-  const separator = /;|\s+and\s+/i.test(text) ? /;|\s+and\s+/i : /,/;
+  const listed = /;|\s+and\s+/i.test(text);
   return text
-    .split(separator)
+    .split(listed ? /;|\s+and\s+/i : /,/)
     .map((name) => cleanText(name))
-    .filter((name) => name.length > 0);
+    .filter((name) => name.length > 0)
+    .map((name) => (listed ? firstNameFirst(name) : name));
+}
+
+/** "Gu, Albert" → "Albert Gu", so names read the same whichever format they came from. */
+export function firstNameFirst(name: string): string {
+  const parts = name.split(',').map((part) => part.trim());
+  return parts.length === 2 && parts[0] && parts[1] ? `${parts[1]} ${parts[0]}` : name;
 }
 
 /** Tags / keywords as a list or a `,` / `;` separated string, trimmed and de-duplicated case-insensitively. */

@@ -6,9 +6,9 @@ import { arxivIdFrom, normaliseDoi, publishedFrom, splitAuthors, splitTags, year
 export const RECORD_FIELDS = ['title', 'abstract', 'authors', 'year', 'published', 'url', 'arxivid', 'doi', 'venue', 'tags'] as const;
 type RecordField = (typeof RECORD_FIELDS)[number];
 
-const text = z.string();
-const textOrNumber = z.union([z.string(), z.number()]);
-const listOrText = z.union([z.string(), z.array(z.string())]);
+const text = z.string({ error: 'expected a string' });
+const textOrNumber = z.union([z.string(), z.number()], { error: 'expected a string or a number' });
+const listOrText = z.union([z.string(), z.array(z.string())], { error: 'expected a string or a list of strings' });
 
 /** Types checked at the boundary: a record with `"title": 42` is rejected with that reason. */
 const recordSchema = z.object({
