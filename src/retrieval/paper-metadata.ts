@@ -31,7 +31,13 @@ export function paperMetadata(paper: Paper): PaperMetadataView {
   };
 }
 
-/** "Vaswani, Shazeer et al. (2017), NeurIPS": a one-line byline; empty when nothing is known. */
+/** "Devlin et al. (2019), NAACL · https://doi.org/…": the line a reader (or a model) can cite from; empty when nothing is known. */
+export function describePaper(paper: Paper): string {
+  const { urls } = paperMetadata(paper);
+  return [formatByline(paper), urls.doi ?? urls.arxiv ?? urls.page].filter(Boolean).join(' · ');
+}
+
+/** "Vaswani et al. (2017), NeurIPS": a one-line byline; empty when nothing is known. */
 export function formatByline(paper: Paper): string {
   const authors = paper.authors ?? [];
   const names = authors.length > 2 ? `${authors[0]} et al.` : authors.join(' and ');

@@ -6,6 +6,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { PROJECT_ROOT } from '../config.ts';
+import { describePaper } from '../retrieval/paper-metadata.ts';
 import { mcpHttpRoutes, sendJsonRpcError } from '../mcp/http-routes.ts';
 import { adminRoutes, uploadRoute } from './api/admin.ts';
 import { apiNotFound, errorHandler, sendError } from './api/errors.ts';
@@ -136,7 +137,10 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
       sendOpenAiError(response, { status: 401, code: 'invalid_api_key', message: 'A valid Authorization: Bearer <API_TOKEN> header is required.' }),
     ),
     express.json({ limit: CHAT_BODY_LIMIT, strict: false, type: () => true }),
-    openAiRoutes(dependencies.askService),
+    openAiRoutes(dependencies.askService, (paperId) => {
+      const paper = dependencies.searchService.getPaper(paperId);
+      return paper ? describePaper(paper) : '';
+    }),
     errorHandler(logger, sendOpenAiError),
   );
 
