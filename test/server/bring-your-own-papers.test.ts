@@ -122,7 +122,7 @@ describe('POST /api/admin/papers', () => {
   afterAll(() => app.close());
 
   const upload = (name: string, body: Uint8Array | string, query = '', token = ADMIN_TOKEN) =>
-    fetch(`${app.url}/api/admin/papers?filename=${encodeURIComponent(name)}${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body });
+    fetch(`${app.url}/api/admin/papers?filename=${encodeURIComponent(name)}${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: typeof body === 'string' ? body : new Blob([new Uint8Array(body)]) });
 
   it('stores the file under uploads/, rebuilds and returns the report when asked to wait', async () => {
     const response = await upload('my-list.json', await fs.readFile(path.join(FIXTURES, 'good', 'list.json')), '&wait=true');
