@@ -205,74 +205,9 @@ export function startNewChat() {
   dropFailedTurns();
   active = newConversation();
   saveActiveId(null);
-  initFilters();
   renderConversationList();
   renderConversation();
   renderScope();
-}
-
-function initFilters() {
-  const panel = byId('chat-filters');
-  const toggle = byId('filters-toggle');
-  chatFilters = filterControls({
-    idPrefix: 'chat-filter',
-    label: 'Limit answers to papers',
-    onChange: (filters) => {
-      writeSetting('chatFilters', filters ? JSON.stringify(filters) : '');
-      renderFilterScope(filters);
-    },
-  });
-  panel.append(chatFilters.element);
-  let saved;
-  try {
-    saved = cleanFilters(JSON.parse(readSetting('chatFilters') || 'null') ?? undefined);
-  } catch {
-    saved = undefined;
-  }
-  chatFilters.set(saved);
-  renderFilterScope(saved);
-  toggle.addEventListener('click', () => {
-    panel.hidden = !panel.hidden;
-    toggle.setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
-    if (!panel.hidden) /** @type {HTMLInputElement | null} */ (panel.querySelector('input'))?.focus();
-  });
-}
-
-/** The chip above the question box that says what answers are limited to. @param {import('./filters.js').Filters | undefined} filters */
-function renderFilterScope(filters) {
-  const chip = byId('filter-scope');
-  const text = describeFilters(filters);
-  chip.hidden = !text;
-  byId('filters-toggle').classList.toggle('active', Boolean(text));
-  chip.replaceChildren(
-    ...(text
-      ? [
-          h('span', { class: 'scope-label' }, 'Limited to:'),
-          h(
-            'span',
-            { class: 'chip filter-chip' },
-            h('span', { class: 'chip-text' }, text),
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'chip-remove',
-                'aria-label': `Remove filters: ${text}`,
-                title: 'Ask about all papers',
-                onclick: () => {
-                  chatFilters.set(undefined);
-                  writeSetting('chatFilters', '');
-                  renderFilterScope(undefined);
-                  announce('Filters removed: questions are about all papers.');
-                  input.focus();
-                },
-              },
-              '×',
-            ),
-          ),
-        ]
-      : []),
-  );
 }
 
 /** @param {string} id */
