@@ -20,7 +20,7 @@ function route() {
   else if (path === '/index') view = 'index-view';
   for (const id of VIEWS) byId(id).hidden = id !== view;
   for (const tab of document.querySelectorAll('.tabs a')) {
-    const current = (tab.getAttribute('data-view') === 'chat' && view === 'chat-view') || (tab.getAttribute('data-view') === 'papers' && view !== 'chat-view');
+    const current = (tab.getAttribute('data-view') === 'chat' && view === 'chat-view') || (tab.getAttribute('data-view') === 'papers' && (view === 'papers-view' || view === 'paper-view'));
     if (current) tab.setAttribute('aria-current', 'page');
     else tab.removeAttribute('aria-current');
   }

@@ -51,6 +51,9 @@ function fileView(file) {
     ...(file.error ? [problemItem(file.error, file.file, 'error')] : []),
     ...file.rejected.map((/** @type {any} */ p) => problemItem(p, file.file, 'rejected')),
     ...file.conflicts.map((/** @type {any} */ p) => problemItem(p, file.file, 'conflict')),
+  ];
+  // Merged duplicates and notes are expected in page dumps (hundreds of lines): folded away, still listed.
+  const merged = [
     ...file.duplicates.map((/** @type {any} */ d) =>
       h('li', { class: 'report-problem duplicate' }, h('code', null, `${file.file}:${d.line}`), ` merged into `, h('a', { href: `#/paper/${encodeURIComponent(d.paperId)}` }, d.title), ` (same ${d.matchedBy === 'arxivId' ? 'arXiv id' : d.matchedBy === 'doi' ? 'DOI' : 'title'} as ${d.into.file}:${d.into.line})`),
     ),
@@ -66,6 +69,9 @@ function fileView(file) {
       `${file.added} added · ${file.updated} updated · ${file.unchanged} unchanged · ${file.removed} removed · ${file.duplicates.length} duplicates merged · ${file.rejected.length} rejected`,
     ),
     problems.length > 0 ? h('ul', { class: 'report-problems' }, problems) : null,
+    merged.length > 0
+      ? h('details', { class: 'report-merged' }, h('summary', null, `${count(file.duplicates.length, 'duplicate')} merged${file.notes.length > 0 ? `, ${count(file.notes.length, 'note')}` : ''}`), h('ul', { class: 'report-problems' }, merged))
+      : null,
   );
 }
 
