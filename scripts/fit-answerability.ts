@@ -14,6 +14,7 @@ import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
 import { loadEvalSets } from '../src/evaluation/eval-sets.ts';
 import { ANSWERABILITY_FEATURES, answerabilityFeatures, judgeAnswerability } from '../src/answer/refusal.ts';
 import { PaperLibrary } from '../src/retrieval/paper-library.ts';
+import { mulberry32 } from '../src/util/seeded-random.ts';
 
 interface Example {
   split: 'tune' | 'check';
@@ -36,16 +37,6 @@ interface Model {
 const TARGET_FALSE_REFUSAL = 0.01;
 const L2 = 0.01;
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sigmoid = (value: number) => 1 / (1 + Math.exp(-value));
 
@@ -110,7 +101,7 @@ runCommand(async () => {
         for (const item of cases) {
           const hits = await library.search(item.question, { k: 6 });
           const vector = await live.retriever.embedQuery(item.question);
-          const verdict = judgeAnswerability(item.question, { query: item.question, focusQuery: item.question, earlierPaperIds: [] }, hits, live.index, vector);
+          const verdict = judgeAnswerability(item.question, { query: item.question, earlierPaperIds: [] }, hits, live.index, vector);
           const hardRefusal = !verdict.answerable && verdict.reason !== 'low-confidence';
           const features = answerabilityFeatures(item.question, hits, live.index, vector);
           examples.push({ split, set: set.name, kind: item.kind, id: item.id, question: item.question, answerable: item.answerable, hardRefusal, features: ANSWERABILITY_FEATURES.map((name) => features[name]) });

@@ -10,6 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { consoleLogger, runCommand } from '../src/cli/console-logger.ts';
 import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
 import { loadEvalSets, type EvalSet } from '../src/evaluation/eval-sets.ts';
@@ -17,8 +18,9 @@ import { mean, recallAt, reciprocalRankAt } from '../src/evaluation/metrics.ts';
 import { LinearRanker, MIN_MAX_FUSION, type RankerWeights } from '../src/retrieval/linear-ranker.ts';
 import { FEATURE_NAMES } from '../src/retrieval/paper-features.ts';
 import { PaperLibrary } from '../src/retrieval/paper-library.ts';
+import { mulberry32 } from '../src/util/seeded-random.ts';
 
-interface LabelledQuery {
+export interface LabelledQuery {
   split: 'tune' | 'check';
   set: string;
   id: string;
@@ -26,27 +28,17 @@ interface LabelledQuery {
   gold: string[];
 }
 
-function queriesOf(set: EvalSet): Array<{ id: string; question: string; gold: string[] }> {
+export function queriesOf(set: EvalSet): Array<{ id: string; question: string; gold: string[] }> {
   if (set.kind === 'retrieval') return set.cases.map((item) => ({ id: item.id, question: item.question, gold: item.gold_titles }));
   if (set.kind === 'conversation') return set.cases.map((item) => ({ id: item.id, question: item.turns.join(' '), gold: item.gold_titles }));
   return [];
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const L2 = 0.01;
 const EPOCHS = 300;
 
-function fit(queries: readonly LabelledQuery[]): RankerWeights {
+export function fit(queries: readonly LabelledQuery[]): RankerWeights {
   const dimensions = FEATURE_NAMES.length;
   const weights = new Float64Array(dimensions);
   // Start from the product's original fusion, so an uninformative feature stays near 0.
@@ -91,12 +83,12 @@ function fit(queries: readonly LabelledQuery[]): RankerWeights {
   };
 }
 
-interface Scored {
+export interface Scored {
   query: LabelledQuery;
   ranking: string[];
 }
 
-function rank(query: LabelledQuery, model: RankerWeights): Scored {
+export function rank(query: LabelledQuery, model: RankerWeights): Scored {
   const ranker = new LinearRanker(model);
   const ranking = query.candidates
     .map((candidate) => ({ paperId: candidate.paperId, score: ranker.score(candidate.features) }))
@@ -105,7 +97,7 @@ function rank(query: LabelledQuery, model: RankerWeights): Scored {
   return { query, ranking };
 }
 
-function report(title: string, scored: readonly Scored[]): void {
+export function report(title: string, scored: readonly Scored[]): void {
   console.log(`\n${title}`);
   console.log('split  set              n   R@1    R@5    R@10   MRR');
   const groups = new Map<string, Scored[]>();
@@ -121,7 +113,8 @@ function report(title: string, scored: readonly Scored[]): void {
   }
 }
 
-runCommand(async () => {
+// Imported by scripts/fit-adapter.ts for the same protocol: only run when started directly.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runCommand(async () => {
   const write = process.argv.includes('--write');
   const evalDir = path.resolve(PROJECT_ROOT, '../shared/eval');
   const library = new PaperLibrary(loadConfig(), consoleLogger);

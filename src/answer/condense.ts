@@ -1,24 +1,11 @@
 import type { LoadedIndex } from '../index/load-index.ts';
 import { LlmProviderError } from './providers/llm-provider-error.ts';
 import { isFollowUp, specificNames } from './question-analysis.ts';
-import type { AnswerProvider, AskRequest, ChatTurn } from './types.ts';
-
-/**
- * How a question leans on the conversation:
- * - `standalone`: it does not (first turn, or a new subject);
- * - `ordinal`: it points at a position in the previous answer ("the second one", "the latter");
- * - `selection`: it picks among the papers under discussion by a new detail ("which of those…",
- *   "which one…", "is there one that…"), so the detail decides and the earlier papers are a hint;
- * - `pronoun`: it asks about the paper(s) under discussion ("it", "they", "this model");
- * - `ellipsis`: a short question with its subject left out ("Anything on translation?").
- */
-export type ReferenceKind = 'standalone' | 'ordinal' | 'selection' | 'pronoun' | 'ellipsis';
+import type { AnswerProvider, AskRequest, ChatTurn, ReferenceKind } from './types.ts';
 
 export interface StandaloneQuestion {
   /** The query used for the open search (the question itself when it stands alone). */
   query: string;
-  /** The query used to rank the papers the conversation already named (the new question's own words where they decide). */
-  focusQuery: string;
   /** Papers named in the previous answer, in the order the answer names them. */
   earlierPaperIds: string[];
   /** Absent when the question was built outside resolveFollowUp: treated as `standalone`. */
@@ -26,7 +13,7 @@ export interface StandaloneQuestion {
   /**
    * The one paper the question is about, when its wording pins it down: a position in the
    * previous answer, or a pronoun after an answer that named a single paper. Retrieval puts
-   * it first; the answer should quote only it.
+   * it first.
    */
   referent?: string;
 }
@@ -90,9 +77,13 @@ const SELECTION_PATTERNS: RegExp[] = [
   /\bamong\s+(?:them|those|these)\b/i,
   /\b(?:is|are)\s+there\s+(?:one|ones|any)\s+(?:that|which|who|where|with)\b/i,
   /^\s*(?:and\s+|what\s+about\s+|how\s+about\s+)?the\s+one\s+(?:that|which|with|where)\b/i,
-  // "Is there a paper that blames the tokenizer for this?": a narrower search within the topic.
+  // "Is there a paper that blames the tokenizer for this?", "Anything on translation?": a narrower search within the topic.
   /\b(?:is|are)\s+there\s+(?:a|an|any)\s+(?:\w+\s+)?(?:paper|papers|work|study|model|method|approach|one)\s+(?:that|which|where|on|about)\b/i,
+  /^\s*(?:and\s+)?(?:anything|something|any\s+(?:papers?|work|studies|research))\s+(?:on|about|for|that|which)\b/i,
 ];
+
+/** Openers that continue the conversation whatever follows ("What about ADE20K?", "And on COCO?"). */
+const CONTINUATION_OPENER = /^\s*(?:and|also|what about|how about|what of|same for|compared (?:to|with)|versus|vs\.?)\b/i;
 
 /**
  * Pronouns and deictics that point at the paper(s) under discussion. Bare "that"/"this"
@@ -122,6 +113,7 @@ function classify(question: string, history: ChatTurn[], named: number): Referen
   if (position !== undefined && position >= 0 && position < named) return 'ordinal';
   if (SELECTION_PATTERNS.some((pattern) => pattern.test(question))) return 'selection';
   if (PRONOUN_REFERENCE.some((pattern) => pattern.test(question))) return 'pronoun';
+  if (CONTINUATION_OPENER.test(question)) return 'ellipsis';
   if (namesNewSubject(question, history)) return 'standalone';
   if (isFollowUp(question) || question.trim().split(/\s+/).length <= ELLIPSIS_MAX_WORDS) return 'ellipsis';
   return 'standalone';
@@ -138,7 +130,7 @@ export async function resolveFollowUp(request: AskRequest, index: TitledPapers, 
   const earlierQuestions = history.filter((turn) => turn.role === 'user').map((turn) => turn.content);
   const earlierPaperIds = earlierQuestions.length > 0 ? papersNamedIn(history, index) : [];
   const reference = earlierQuestions.length === 0 ? 'standalone' : classify(question, history, earlierPaperIds.length);
-  if (reference === 'standalone') return { query: question, focusQuery: question, earlierPaperIds: [], reference };
+  if (reference === 'standalone') return { query: question, earlierPaperIds: [], reference };
 
   let referent: string | undefined;
   if (reference === 'ordinal') referent = earlierPaperIds[ordinalPosition(question, earlierPaperIds.length)!];
@@ -154,5 +146,5 @@ export async function resolveFollowUp(request: AskRequest, index: TitledPapers, 
       if (!(error instanceof LlmProviderError)) throw error;
     }
   }
-  return { query, focusQuery: query, earlierPaperIds, reference, ...(referent ? { referent } : {}) };
+  return { query, earlierPaperIds, reference, ...(referent ? { referent } : {}) };
 }

@@ -9,7 +9,7 @@ import { CANNOT_ANSWER } from './prompts.ts';
 import { LlmProviderError } from './providers/llm-provider-error.ts';
 import { ExtractiveAnswerProvider } from './providers/extractive.ts';
 import { judgeAnswerability } from './refusal.ts';
-import type { AnswerProvider, AnswerSource, AskEvent, AskRequest, AskResult, AskService } from './types.ts';
+import type { AnswerProvider, AnswerSource, AskEvent, AskRequest, AskResult, AskService, GenerationInput } from './types.ts';
 
 export interface PipelineObserver {
   onStage?(stage: 'retrieve' | 'generate', seconds: number): void;
@@ -90,7 +90,14 @@ export class AnswerPipeline implements AskService {
     let text = '';
     let providerName = this.provider.name;
     let warning: string | undefined;
-    const input = { question: request.question, query: standalone.query, history: request.history, sources };
+    const input: GenerationInput = {
+      question: request.question,
+      query: standalone.query,
+      history: request.history,
+      sources,
+      ...(standalone.reference ? { reference: standalone.reference } : {}),
+      ...(standalone.referent ? { referent: standalone.referent } : {}),
+    };
     try {
       for await (const delta of this.provider.generate(input, signal)) {
         text += delta;
@@ -129,36 +136,32 @@ export class AnswerPipeline implements AskService {
   }
 
   /**
-   * For a follow-up, the open search's papers and those the previous answer named are
-   * ranked together on one scale. A referent comes first. A selection ("which of those…",
-   * "is there one that…") or an elided subject narrows the topic: the earlier papers are
-   * favoured but not required, since the one asked for may not have been listed. Under a
-   * pronoun the earlier papers are the ones under discussion and come first.
+   * A follow-up is searched on its standalone query (earlier turns + question), which
+   * already favours the papers under discussion, since the same words found them. A
+   * referent the wording pins down comes first. Otherwise the papers the previous answer
+   * named only win near-ties: when the previous answer missed the paper the user means,
+   * the follow-up's extra words often find it, and forcing the listed ones first hid it.
    */
   private async retrieve(standalone: StandaloneQuestion, request: AskRequest): Promise<PaperHit[]> {
-    // On the min-max scale of the pooled search: enough to break near-ties, not to keep an off-topic listed paper.
-    const EARLIER_BONUS = Number(process.env.CONV_EB ?? 0.3);
+    // Deep enough to see where the earlier papers rank; the search scores this many candidates anyway.
+    const POOL_DEPTH = 50;
+    // On the search's min-max scale (top = 1): a tie-break, not a lift over a clearly better paper.
+    const EARLIER_BONUS = 0.05;
     const allowed = request.paperIds;
     const { filters } = request;
-    const open = await this.library.search(standalone.query, { k: request.k, paperIds: allowed, filters });
+    const ranked = await this.library.search(standalone.query, { k: Math.max(request.k, POOL_DEPTH), paperIds: allowed, filters });
     const earlier = standalone.earlierPaperIds.filter((paperId) => !allowed || allowed.includes(paperId));
-    if (standalone.reference === 'standalone' || earlier.length === 0) return open;
-    const pool = [...new Set([...earlier, ...open.map((hit) => hit.paperId)])];
-    const pooled = await this.library.search(standalone.query, { k: pool.length, paperIds: pool, filters });
+    if (standalone.reference === 'standalone' || earlier.length === 0) return ranked.slice(0, request.k);
     const referent = standalone.referent;
-    if (referent && pooled.some((hit) => hit.paperId === referent)) {
-      return [...pooled.filter((hit) => hit.paperId === referent), ...pooled.filter((hit) => hit.paperId !== referent)].slice(0, request.k);
+    if (referent && earlier.includes(referent)) {
+      const found = ranked.find((hit) => hit.paperId === referent);
+      // The referent stays in play even when the open search ranks it below the pool.
+      const [hit] = found ? [found] : await this.library.search(standalone.query, { k: 1, paperIds: [referent], filters });
+      if (hit) return [hit, ...ranked.filter((other) => other.paperId !== referent)].slice(0, request.k);
     }
     const isEarlier = new Set(earlier);
-    const narrows = standalone.reference === 'selection' || (standalone.reference === 'ellipsis' && process.env.CONV_ELL === '1');
-    if (narrows) {
-      const fit = (hit: PaperHit) => hit.score + (isEarlier.has(hit.paperId) ? EARLIER_BONUS : 0);
-      return [...pooled].sort((a, b) => fit(b) - fit(a)).slice(0, request.k);
-    }
-    const focused = await this.library.search(standalone.focusQuery, { k: earlier.length, paperIds: earlier, filters });
-    const order = new Map(focused.map((hit, position) => [hit.paperId, position]));
-    const byFocus = (a: PaperHit, b: PaperHit) => order.get(a.paperId)! - order.get(b.paperId)!;
-    return [...pooled.filter((hit) => order.has(hit.paperId)).sort(byFocus), ...pooled.filter((hit) => !order.has(hit.paperId))].slice(0, request.k);
+    const fit = (hit: PaperHit) => hit.score + (isEarlier.has(hit.paperId) ? EARLIER_BONUS : 0);
+    return [...ranked].sort((a, b) => fit(b) - fit(a)).slice(0, request.k);
   }
 
   private async buildSources(hits: PaperHit[], question: string, index: LoadedIndex): Promise<AnswerSource[]> {

@@ -42,9 +42,18 @@ export function isFollowUp(question: string): boolean {
   return FOLLOW_UP_WORDS.test(question) || FOLLOW_UP_OPENERS.test(question) || question.trim().split(/\s+/).length <= ELLIPSIS_MAX_WORDS;
 }
 
+/** What results are measured in: a question naming one wants a number. */
+const MEASURES = 'accuracy|score|speed-?ups?|perplexity|fid|size|sizes|number|percentage|gains?|improvements?|error|bleu|rouge|rate|wer|cer|auc|f1|map|miou|iou|flops|parameters|params|tokens|latency|throughput|memory|cost|budget|ratio|factor|reduction|top-1|top-5|margin|points|hours|days|gpus|samples|examples|steps|layers|resolution|dimension|length|win rate|compression';
+const QUANTITY_PATTERNS: RegExp[] = [
+  /\b(how (much|many|big|large|fast|long|small|well|often|far|deep|wide)|by how (much|many|far)|what (percentage|fraction|share|proportion))\b/i,
+  new RegExp(`\\b(what|which)\\b[^?.!]{0,60}\\b(${MEASURES})\\b`, 'i'),
+  new RegExp(`\\b(${MEASURES})\\b[^?.!]{0,40}\\?`, 'i'),
+  /\b(cut|saved?|saving|reduc(e|es|ed|tion)|fewer|less|faster|slower|smaller|larger|drops?|increases?|decreases?|improves?|improved)\b[^.!]{0,40}\?\s*$/i,
+];
+
 /** Whether the question wants a number (so sentences stating one are the likelier answer). */
 export function asksForQuantity(question: string): boolean {
-  return /\b(how (much|many|big|large|fast|long|small|well)|what (is the |was the )?(accuracy|score|speed-?up|perplexity|fid|size|number|percentage|gain|improvement|error|bleu|rate)|by how much|what .*\b(accuracy|score|speed-?up|perplexity|fid|bleu|wer|parameters|gain|improvement)\b)/i.test(question);
+  return QUANTITY_PATTERNS.some((pattern) => pattern.test(question));
 }
 
 /**

@@ -5,7 +5,7 @@ import { corpusTerms, inverseDocumentFrequency } from '../retrieval/paper-terms.
 import type { StandaloneQuestion } from './condense.ts';
 import { CANNOT_ANSWER } from './prompts.ts';
 import { asksForPapers, looksLikeInjection } from './question-analysis.ts';
-import { calibratedSimilarity, domainScore, similarityCalibration } from './similarity-calibration.ts';
+import { calibratedSimilarity, domainScore, similarityCalibration } from '../index/similarity-calibration.ts';
 import { isGivenAsExample, isVersionedName, namesMissingFromCorpus } from './unknown-names.ts';
 import answerabilityModel from './answerability-model.json' with { type: 'json' };
 

@@ -18,7 +18,24 @@ export interface AnswerSource {
   hit: PaperHit;
 }
 
+/**
+ * How a question leans on the conversation:
+ * - `standalone`: it does not (first turn, or a new subject);
+ * - `ordinal`: it points at a position in the previous answer ("the second one", "the latter");
+ * - `selection`: it picks among the papers under discussion by a new detail ("which of those…",
+ *   "which one…", "is there one that…"), so the detail decides and the earlier papers are a hint;
+ * - `pronoun`: it asks about the paper(s) under discussion ("it", "they", "this model");
+ * - `ellipsis`: a short question with its subject left out ("Anything on translation?").
+ */
+export type ReferenceKind = 'standalone' | 'ordinal' | 'selection' | 'pronoun' | 'ellipsis';
+
 export interface GenerationInput {
+  /**
+   * In a follow-up, how the question leans on the previous answer and, when its wording
+   * pins one down ("the second one", "it" after a one-paper answer), the paper it is about.
+   */
+  reference?: ReferenceKind;
+  referent?: string;
   question: string;
   /** The standalone query used for retrieval (follow-ups resolved). */
   query: string;

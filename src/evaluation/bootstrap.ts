@@ -1,4 +1,7 @@
 import type { Estimate } from './records.ts';
+import { mulberry32 } from '../util/seeded-random.ts';
+
+export { mulberry32 };
 
 export const BOOTSTRAP_RESAMPLES = 2000;
 export const BOOTSTRAP_SEED = 0x5eed;
@@ -11,21 +14,6 @@ export interface BootstrapOptions {
   level?: number;
 }
 
-/**
- * mulberry32: a tiny seeded PRNG with uniform output in [0, 1). Math.random cannot be
- * seeded, and the intervals must come out the same on every run so two saved runs differ
- * only where the system did.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Linear interpolation between order statistics (R's type 7), on an ascending array. */
 export function quantile(sorted: ArrayLike<number>, q: number): number {

@@ -5,7 +5,7 @@ import type { LoadedIndex } from '../index/load-index.ts';
 import { analyze } from '../text/terms.ts';
 import { minMaxNormalise, rankByScore } from './fusion.ts';
 import { shippedRanker, type LinearRanker } from './linear-ranker.ts';
-import { candidateFeatures, combinedVectorScore, queryTerms, type CandidateEvidence } from './paper-features.ts';
+import { candidateFeatures, combinedVectorScore, FEATURE_NAMES, queryTerms, type CandidateEvidence } from './paper-features.ts';
 import { corpusTerms } from './paper-terms.ts';
 import type { MatchedChunk, PaperHit, SearchOptions } from './types.ts';
 
@@ -15,11 +15,17 @@ export interface HybridSettings {
   /** BM25 hits kept as candidates (each is then scored exactly on its vectors). */
   lexicalCandidates: number;
   ranker: LinearRanker;
+  /**
+   * Maps a raw query embedding before search (e.g. a learned linear adapter). Query-side
+   * only, so the stored unit vectors and the HNSW graph stay valid.
+   */
+  adaptQuery?: (vector: number[]) => number[];
 }
 
 export const DEFAULT_CANDIDATE_COUNTS = { vectorCandidates: 100, lexicalCandidates: 100 };
 
 const MATCHED_CHUNKS_KEPT = 3;
+const TERM_COVERAGE = FEATURE_NAMES.indexOf('termCoverage');
 
 function normalise(vector: number[]): Float32Array {
   const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0)) || 1;
@@ -49,7 +55,8 @@ export class HybridRetriever extends BaseRetriever {
   async embedQuery(query: string): Promise<number[]> {
     const cached = this.queryVectors.get(query);
     if (cached) return cached;
-    const vector = await this.index.embeddings.embedQuery(query);
+    const raw = await this.index.embeddings.embedQuery(query);
+    const vector = this.settings.adaptQuery ? this.settings.adaptQuery(raw) : raw;
     this.queryVectors.set(query, vector);
     return vector;
   }
@@ -149,6 +156,8 @@ export class HybridRetriever extends BaseRetriever {
             vector: bestValues.length > 0 ? Math.max(...bestValues) : undefined,
             lexicalRank: entry.lexicalRank,
             vectorRank: vectorRanks.get(paperId),
+            ranker: scores.get(paperId),
+            termCoverage: entry.features[TERM_COVERAGE],
           },
           chunks: entry.chunks,
         };

@@ -35,6 +35,7 @@ export const FEATURE_NAMES = [
   'termCoverage',
   'titleCoverage',
   'bigramCoverage',
+  'sentenceCoverage',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -131,6 +132,7 @@ export function candidateFeatures(candidates: readonly CandidateEvidence[], quer
       paper ? coverage(query, paper.terms) : 0,
       paper ? coverage(query, paper.titleTerms) : 0,
       bigramHits,
+      paper ? Math.max(0, ...paper.sentenceTerms.map((terms) => coverage(query, terms))) : 0,
     ]);
   }
   return features;

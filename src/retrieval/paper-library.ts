@@ -9,10 +9,12 @@ import { buildIndex, isIndexCurrent, LAST_REPORT_FILE, newBuildId, NoValidPapers
 import { IndexDirectory } from '../index/index-directory.ts';
 import { ingestReportSchema, type IngestReport } from '../index/ingest-report.ts';
 import { loadIndex, readManifest, readReport, type LoadedIndex } from '../index/load-index.ts';
+import { similarityCalibration } from '../index/similarity-calibration.ts';
 import { watchSeeds } from '../index/watch-seeds.ts';
 import type { ReadSeedsOptions } from '../corpus/read-seeds.ts';
 import { HybridRetriever } from './hybrid-retriever.ts';
 import { allowedPaperIds, hasFilters, matchesFilters, type PaperFilters } from './paper-filters.ts';
+import { corpusTerms } from './paper-terms.ts';
 import type { PaperHit, SearchOptions } from './types.ts';
 
 export interface LibraryLogger {
@@ -352,6 +354,12 @@ export class PaperLibrary {
 
   private swapIn(index: LoadedIndex, report?: IngestReport | null): void {
     this.live = { index, retriever: new HybridRetriever(index), report: report ?? null };
+    // Derived per-index data (term sets, similarity calibration: a few hundred ms) is made
+    // right after the swap, off the start-up path, so the first question rarely pays for it.
+    setImmediate(() => {
+      corpusTerms(index);
+      similarityCalibration(index);
+    });
     this.onSwap?.(this.live);
   }
 

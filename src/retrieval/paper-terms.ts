@@ -1,4 +1,5 @@
 import type { LoadedIndex } from '../index/load-index.ts';
+import { splitSentences } from '../corpus/sentences.ts';
 import { analyze } from '../text/terms.ts';
 
 /**
@@ -11,6 +12,8 @@ export interface PaperTerms {
   titleTerms: Set<string>;
   /** Adjacent analysed terms ("masked language", "language model"), stopwords skipped. */
   bigrams: Set<string>;
+  /** Terms of each abstract sentence: a query's words meeting in one sentence say more than scattered ones. */
+  sentenceTerms: Set<string>[];
 }
 
 export interface CorpusTerms {
@@ -36,7 +39,12 @@ export function corpusTerms(index: LoadedIndex): CorpusTerms {
     const titleTerms = analyze(paper.title);
     const abstractTerms = analyze(paper.abstract);
     const all = new Set([...titleTerms, ...abstractTerms]);
-    byPaper.set(paper.id, { terms: all, titleTerms: new Set(titleTerms), bigrams: new Set([...bigramsOf(titleTerms), ...bigramsOf(abstractTerms)]) });
+    byPaper.set(paper.id, {
+      terms: all,
+      titleTerms: new Set(titleTerms),
+      bigrams: new Set([...bigramsOf(titleTerms), ...bigramsOf(abstractTerms)]),
+      sentenceTerms: splitSentences(paper.abstract).map((sentence) => new Set(analyze(sentence.text))),
+    });
     for (const term of all) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
   terms = { byPaper, documentFrequency, paperCount: index.papers.length };

@@ -13,6 +13,10 @@ export interface RetrievalScores {
   vector?: number;
   lexicalRank?: number;
   vectorRank?: number;
+  /** The ranker's raw score: differences between papers of one query are comparable across queries. */
+  ranker?: number;
+  /** Share of the query's terms (idf-weighted) that the paper's title and abstract contain. */
+  termCoverage?: number;
 }
 
 export interface MatchedChunk {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksForPapers, isFollowUp, looksLikeInjection, specificNames } from '../../src/answer/question-analysis.ts';
+import { asksForPapers, asksForQuantity, isFollowUp, looksLikeInjection, specificNames } from '../../src/answer/question-analysis.ts';
 
 describe('looksLikeInjection', () => {
   it.each([
@@ -44,5 +44,19 @@ describe('specificNames', () => {
     expect(specificNames('How does Mixtral 8x7B compare with Llama 2 70B?')).toEqual(['Mixtral', '8x7B', 'Llama', '70B']);
     expect(specificNames('What speedup does FlashAttention-3 get?')).toEqual(['FlashAttention-3']);
     expect(specificNames('which papers study attention')).toEqual([]);
+  });
+});
+
+describe('asksForQuantity', () => {
+  it.each([
+    ['What zero-shot FID does it reach on MS-COCO?', true],
+    ['FLOPs cut and AUC change on HIV?', true],
+    ['How much less data is needed?', true],
+    ['what model size and training-set size were used?', true],
+    ['Global attention in only a few layers: how much compute saved?', true],
+    ['Which papers study attention sinks?', false],
+    ['What does the method propose?', false],
+  ])('%s → %s', (question, expected) => {
+    expect(asksForQuantity(question)).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerPipeline } from '../../src/answer/pipeline.ts';
-import { similarityCalibration } from '../../src/answer/similarity-calibration.ts';
+import { similarityCalibration } from '../../src/index/similarity-calibration.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { IdentifiedEmbeddings } from '../../src/embeddings/types.ts';
 import { TransformersEmbeddings } from '../../src/embeddings/transformers-embeddings.ts';

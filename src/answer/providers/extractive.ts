@@ -1,4 +1,5 @@
 import { analyze } from '../../text/terms.ts';
+import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
 import { asksForPapers, asksForQuantity, isFollowUp } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
@@ -10,10 +11,6 @@ interface ScoredSentence {
   score: number;
 }
 
-/** Papers listed for a topical question, at most. */
-const MAX_LISTED_PAPERS = 5;
-/** A listed paper must score at least this share of the best paper's retrieval score. */
-const LIST_RELATIVE_CUTOFF = 0.4;
 /** Sentences quoted for a fact question, at most. */
 const MAX_FACT_SENTENCES = 3;
 
@@ -96,6 +93,15 @@ function factAnswer(input: GenerationInput): string {
     chosen.push(pick);
     for (const term of analyze(pick.text)) covered.add(term);
   }
+  // A question asking for a number is not answered by sentences without one: bring in the
+  // answering paper's best sentence that states a number (it may rank below wordier ones).
+  if (asksForQuantity(input.question) && !chosen.some((sentence) => /\d/.test(sentence.text))) {
+    const numeric = ranked.find((sentence) => sentence.source === best.source && /\d/.test(sentence.text));
+    if (numeric) {
+      if (chosen.length >= MAX_FACT_SENTENCES) chosen.pop();
+      chosen.push(numeric);
+    }
+  }
   const byPaper = new Map<number, ScoredSentence[]>();
   for (const sentence of chosen) byPaper.set(sentence.source.n, [...(byPaper.get(sentence.source.n) ?? []), sentence]);
   const paragraphs = [...byPaper.values()].map((sentences) => {
@@ -109,15 +115,23 @@ function factAnswer(input: GenerationInput): string {
 /** Topical answer: the matching papers, each with the sentence that best shows why. */
 function listAnswer(input: GenerationInput): string {
   const ranked = scoreSentences(input);
-  const topScore = input.sources[0]?.hit.score ?? 0;
-  const listed = input.sources
-    .filter((source, rank) => rank === 0 || source.hit.score >= topScore * LIST_RELATIVE_CUTOFF)
-    .slice(0, MAX_LISTED_PAPERS);
+  const listed = selectListed(input.sources.map((source) => source.hit)).map((position) => input.sources[position]!);
   const lines = listed.map((source) => {
     const bestSentence = ranked.find((sentence) => sentence.source === source);
     return `- **${source.title}** [${source.n}]: ${bestSentence?.text ?? source.sentences[0]?.text ?? ''} [${source.n}]`;
   });
   return `Papers in the index on this:\n\n${lines.join('\n')}`;
+}
+
+/**
+ * A question that names a position in the previous answer ("the second one") is about that
+ * paper only. A pronoun's referent stays a soft preference (the rank weight): when the
+ * previous answer named the wrong paper, another source's matching sentence rescues it.
+ */
+function focusOnReferent(input: GenerationInput): GenerationInput {
+  if (input.reference !== 'ordinal' || !input.referent) return input;
+  const sources = input.sources.filter((source) => source.paperId === input.referent);
+  return sources.length > 0 ? { ...input, sources } : input;
 }
 
 /**
@@ -128,7 +142,7 @@ export class ExtractiveAnswerProvider implements AnswerProvider {
   readonly name = 'extractive';
 
   async *generate(input: GenerationInput): AsyncIterable<string> {
-    const text = input.sources.length === 0 ? CANNOT_ANSWER : asksForPapers(input.question) ? listAnswer(input) : factAnswer(input);
+    const text = input.sources.length === 0 ? CANNOT_ANSWER : asksForPapers(input.question) && !input.referent ? listAnswer(input) : factAnswer(focusOnReferent(input));
     // Streamed word by word like a model would, so clients see the same protocol.
     for (const piece of text.match(/\S+\s*|\s+/g) ?? []) yield piece;
   }

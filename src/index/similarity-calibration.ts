@@ -1,4 +1,5 @@
-import type { LoadedIndex } from '../index/load-index.ts';
+import type { LoadedIndex } from './load-index.ts';
+import { mulberry32 } from '../util/seeded-random.ts';
 
 /**
  * Where a cosine similarity stands on this index's own scale. Embedders differ wildly in
@@ -24,18 +25,6 @@ export interface SimilarityCalibration {
 
 const SAMPLE_SIZE = 300;
 const cache = new WeakMap<LoadedIndex, SimilarityCalibration>();
-
-/** Deterministic sample, so the same index always calibrates the same way. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let sum = 0;
@@ -63,6 +52,7 @@ export function similarityCalibration(index: LoadedIndex): SimilarityCalibration
   const norm = Math.sqrt(dot(centroid, centroid)) || 1;
   for (let position = 0; position < dimensions; position++) centroid[position]! /= norm;
 
+  // A seeded sample, so the same index always calibrates the same way.
   const random = mulberry32(20261202);
   const pick = () => sentenceLabels[Math.floor(random() * sentenceLabels.length)]!;
   const unrelated: number[] = [];

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { isGivenAsExample, namesMissingFromCorpus } from '../../src/answer/unknown-names.ts';
+import type { LoadedIndex } from '../../src/index/load-index.ts';
+
+const abstracts = [
+  'We train a ViT on 1248 $\\times$ 1248 images and compare with FlashAttention-2 on H100 GPUs.',
+  'Our QFormer bridges a frozen image encoder and an LLM; LoRA adapters keep training cheap.',
+  'Direct alignment of preferences with a reward model and policy optimization; English and Chinese data.',
+  'Patches of 16×16 pixels are embedded; speed is measured against PyTorch on Xeon servers.',
+];
+
+/** Only `papers` is read by the name check. */
+const index = { papers: abstracts.map((abstract, position) => ({ id: `p${position}`, title: `Paper ${position}`, abstract, sources: [], links: [] })) } as unknown as LoadedIndex;
+
+const missing = (question: string) => namesMissingFromCorpus(question, index).map((name) => name.name);
+
+describe('namesMissingFromCorpus', () => {
+  it('finds sizes whatever the separator: NxN, N x N, N$\\times$N, N×N', () => {
+    expect(missing('What accuracy at 1248x1248 resolution?')).toEqual([]);
+    expect(missing('How fast on 16x16 patches?')).toEqual([]);
+    expect(missing('What accuracy at 1024x1024 resolution?')).toEqual(['1024x1024']);
+  });
+
+  it('finds names written with other separators or case', () => {
+    expect(missing('How does the Q-Former work?')).toEqual([]);
+    expect(missing("What does the Q-Former's output feed?")).toEqual([]);
+  });
+
+  it('accepts compounds whose name parts are known, but not an unknown version of a known name', () => {
+    expect(missing('Results of LoRA-tuned models on Chinese-English data?')).toEqual([]);
+    expect(missing('What speedup does FlashAttention-3 reach?')).toEqual(['FlashAttention-3']);
+    expect(missing('Is it 4-8x faster?')).toEqual([]);
+  });
+
+  it('treats a run of capitalised words as one name', () => {
+    expect(missing('How does Direct Preference Optimization avoid a reward model?')).toEqual(['Direct Preference Optimization']);
+    expect(missing('Who won the Grand Slam?')).toEqual(['Grand Slam']);
+  });
+});
+
+describe('isGivenAsExample', () => {
+  it.each([
+    ['do image codes behave like words, e.g. Zipfian laws?', 'Zipfian', true],
+    ['how much faster than stock Torchish were the kernels?', 'Torchish', true],
+    ['pruned BERT on Zephyrus servers: how much faster?', 'Zephyrus', true],
+    ['How does Zephyrus route tokens?', 'Zephyrus', false],
+  ])('%s: %s → %s', (question, name, expected) => {
+    expect(isGivenAsExample(question, { name, offset: question.indexOf(name) })).toBe(expected);
+  });
+});
