@@ -67,6 +67,14 @@ interface ChildResult {
   embedded: number;
 }
 
+/** Parse + merge in a child process (`--child-parse`), so the peak memory is that of reading the files alone. */
+async function childParse(seedsDir: string): Promise<void> {
+  const started = performance.now();
+  const parsed = await parseSeedFiles(seedsDir);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, papers: parsed.papers.length, vectors: 0, embedded: 0 }));
+}
+
 /** One build in a child process (`--child`): prints its own timing and peak memory as JSON. */
 async function childBuild(seedsDir: string, dataDir: string): Promise<void> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
@@ -79,8 +87,8 @@ async function childBuild(seedsDir: string, dataDir: string): Promise<void> {
   console.log(JSON.stringify(output));
 }
 
-async function runChild(seedsDir: string, dataDir: string, threads: number): Promise<ChildResult> {
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'bench-ingest.ts'), '--child', `--seeds=${seedsDir}`, `--data=${dataDir}`], {
+async function runChild(seedsDir: string, dataDir: string, threads: number, mode = '--child'): Promise<ChildResult> {
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'bench-ingest.ts'), mode, `--seeds=${seedsDir}`, `--data=${dataDir}`], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, EMBEDDINGS: 'use', EMBEDDING_THREADS: String(threads), LOG_LEVEL: 'silent' },
     maxBuffer: 16 * 1024 * 1024,
@@ -94,40 +102,49 @@ async function folderWith(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-/** The tier as Markdown lines. */
-export async function benchIngestTier(seedsDir: string, papers: number, sample: number, threads: number): Promise<string[]> {
+/**
+ * The tier as Markdown lines. `buildPapers` (default: all) is how many of the papers the full
+ * cold build takes; 0 skips it and the incremental add (embedding dominates: ~9 texts a paper).
+ */
+export async function benchIngestTier(seedsDir: string, papers: number, sample: number, threads: number, buildPapers = papers, print: (line: string) => void = () => {}): Promise<string[]> {
   const lines: string[] = [];
   const corpus = await syntheticJsonl(seedsDir, papers);
   const extra = await syntheticJsonl(seedsDir, 100, 99, 'Added');
   const all = corpus.trimEnd().split('\n');
 
+  const row = (line: string) => {
+    lines.push(line);
+    print(line);
+  };
+  row(`## Ingest tier (${papers.toLocaleString('en')} synthetic papers as one JSONL, bundled encoder)`);
+  row('');
+  row('| measure | value |');
+  row('|---|---|');
+
   // Parse + merge only (single-threaded by nature).
   const parseDir = await folderWith({ 'papers.jsonl': corpus });
-  const parseStarted = performance.now();
-  const parsed = await parseSeedFiles(parseDir);
-  const parseSeconds = (performance.now() - parseStarted) / 1000;
+  const parsed = await runChild(parseDir, '', 1, '--child-parse');
+  row(`| parse + merge ${parsed.papers.toLocaleString('en')} papers (JSONL, one thread) | ${parsed.seconds.toFixed(2)} s (${Math.round(parsed.papers / parsed.seconds).toLocaleString('en')} papers/s, peak RSS ${parsed.maxRssMb.toFixed(0)} MB) |`);
 
   // One core vs two on the sample, each cold in its own DATA_DIR.
   const sampleSeeds = await folderWith({ 'papers.jsonl': `${all.slice(0, sample).join('\n')}\n` });
   const oneCore = await runChild(sampleSeeds, await fs.mkdtemp(path.join(os.tmpdir(), 'paperchat-bench-data-')), 1);
+  row(`| cold build, first ${sample} papers, EMBEDDING_THREADS=1 | ${(oneCore.papers / oneCore.seconds).toFixed(2)} papers/s (${oneCore.seconds.toFixed(1)} s, ${oneCore.vectors} vectors, peak RSS ${oneCore.maxRssMb.toFixed(0)} MB) |`);
   const twoCores = await runChild(sampleSeeds, await fs.mkdtemp(path.join(os.tmpdir(), 'paperchat-bench-data-')), 2);
+  row(`| cold build, first ${sample} papers, EMBEDDING_THREADS=2 | ${(twoCores.papers / twoCores.seconds).toFixed(2)} papers/s (${twoCores.seconds.toFixed(1)} s, ${(oneCore.seconds / twoCores.seconds).toFixed(2)} × one core, peak RSS ${twoCores.maxRssMb.toFixed(0)} MB) |`);
 
   // The full tier, then 100 papers added to it (the cache answers the rest).
   const fullData = await fs.mkdtemp(path.join(os.tmpdir(), 'paperchat-bench-data-'));
-  const full = await runChild(parseDir, fullData, threads);
-  await fs.writeFile(path.join(parseDir, 'added.jsonl'), extra);
-  const added = await runChild(parseDir, fullData, threads);
-
-  lines.push(`## Ingest tier (${papers.toLocaleString('en')} synthetic papers as one JSONL, bundled encoder)`);
-  lines.push('');
-  lines.push('| measure | value |');
-  lines.push('|---|---|');
-  lines.push(`| parse + merge ${parsed.papers.length.toLocaleString('en')} papers (JSONL, one thread) | ${parseSeconds.toFixed(2)} s (${Math.round(parsed.papers.length / parseSeconds).toLocaleString('en')} papers/s) |`);
-  lines.push(`| cold build, first ${sample} papers, EMBEDDING_THREADS=1 | ${(oneCore.papers / oneCore.seconds).toFixed(2)} papers/s (${oneCore.seconds.toFixed(1)} s, ${oneCore.vectors} vectors, peak RSS ${oneCore.maxRssMb.toFixed(0)} MB) |`);
-  lines.push(`| cold build, first ${sample} papers, EMBEDDING_THREADS=2 | ${(twoCores.papers / twoCores.seconds).toFixed(2)} papers/s (${twoCores.seconds.toFixed(1)} s, ${(oneCore.seconds / twoCores.seconds).toFixed(2)} × one core, peak RSS ${twoCores.maxRssMb.toFixed(0)} MB) |`);
-  lines.push(`| cold build, all ${full.papers.toLocaleString('en')} papers, EMBEDDING_THREADS=${threads} | ${(full.papers / full.seconds).toFixed(2)} papers/s (${(full.seconds / 60).toFixed(1)} min, ${full.vectors.toLocaleString('en')} vectors, peak RSS ${full.maxRssMb.toFixed(0)} MB) |`);
-  lines.push(`| add 100 papers to it (${added.embedded} texts embedded, the rest from the cache) | ${added.seconds.toFixed(1)} s (peak RSS ${added.maxRssMb.toFixed(0)} MB) |`);
-  lines.push('');
+  if (buildPapers > 0) {
+    const buildSeeds = buildPapers >= papers ? parseDir : await folderWith({ 'papers.jsonl': `${all.slice(0, buildPapers).join('\n')}\n` });
+    const full = await runChild(buildSeeds, fullData, threads);
+    row(`| cold build, ${full.papers.toLocaleString('en')} papers, EMBEDDING_THREADS=${threads} | ${(full.papers / full.seconds).toFixed(2)} papers/s (${(full.seconds / 60).toFixed(1)} min, ${full.vectors.toLocaleString('en')} vectors, peak RSS ${full.maxRssMb.toFixed(0)} MB) |`);
+    await fs.writeFile(path.join(buildSeeds, 'added.jsonl'), extra);
+    const added = await runChild(buildSeeds, fullData, threads);
+    row(`| add 100 papers to it (${added.embedded} texts embedded, the rest from the cache) | ${added.seconds.toFixed(1)} s (peak RSS ${added.maxRssMb.toFixed(0)} MB) |`);
+    if (buildSeeds !== parseDir) await fs.rm(buildSeeds, { recursive: true, force: true });
+  }
+  row('');
   for (const dir of [parseDir, sampleSeeds, fullData]) await fs.rm(dir, { recursive: true, force: true });
   return lines;
 }
@@ -191,6 +208,10 @@ if (process.argv[1]?.endsWith('bench-ingest.ts')) {
     await childBuild(argument('seeds')!, argument('data')!);
     process.exit(0);
   }
+  if (process.argv.includes('--child-parse')) {
+    await childParse(argument('seeds')!);
+    process.exit(0);
+  }
   if (process.argv.includes('--seeds-increment')) {
     const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
     const lines = await benchSeedsIncrement(config.SEEDS_DIR, config.DATA_DIR, Number(argument('papers') ?? 100));
@@ -200,8 +221,8 @@ if (process.argv[1]?.endsWith('bench-ingest.ts')) {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const papers = Number(argument('papers') ?? 10_000);
   const sample = Number(argument('sample') ?? 500);
-  const lines = await benchIngestTier(config.SEEDS_DIR, papers, sample, config.EMBEDDING_THREADS || os.availableParallelism());
-  console.log(lines.join('\n'));
+  const buildPapers = Number(argument('build-papers') ?? papers);
+  const lines = await benchIngestTier(config.SEEDS_DIR, papers, sample, config.EMBEDDING_THREADS || os.availableParallelism(), buildPapers, (line) => console.log(line));
   await fs.mkdir(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
   await fs.writeFile(path.join(PROJECT_ROOT, 'test-artifacts', 'bench-ingest.md'), `${lines.join('\n')}\n`);
   process.exit(0);
