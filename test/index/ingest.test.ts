@@ -86,3 +86,20 @@ describe('ingest report and incremental builds', () => {
     expect(saved.status).toBe('failed');
   });
 });
+
+describe('title-only papers', () => {
+  it('are rejected by default and indexed with INGEST_TITLE_ONLY, findable by their title', async () => {
+    const seedsDir = await writeFixtureSeeds();
+    await fs.writeFile(path.join(seedsDir, 'titles.jsonl'), '{"title": "Quantum Annealing for Sparse Attention Masks", "year": 2024}\n');
+    const embeddings = new TestHashingEmbeddings();
+    const rejected = await buildIndex({ seedsDir, dataDir: await makeTempDir(), embeddings });
+    expect(rejected.report.totals).toMatchObject({ papers: FIXTURE_PAPERS.length, rejected: 1 });
+
+    const kept = await buildIndex({ seedsDir, dataDir: await makeTempDir(), embeddings, ingest: { titleOnly: true } });
+    expect(kept.report.totals).toMatchObject({ papers: FIXTURE_PAPERS.length + 1, rejected: 0 });
+    const index = await loadIndex(kept.folder, embeddings);
+    const { HybridRetriever } = await import('../../src/retrieval/hybrid-retriever.ts');
+    const [hit] = await new HybridRetriever(index).search('quantum annealing attention masks', { k: 1 });
+    expect(hit).toMatchObject({ title: 'Quantum Annealing for Sparse Attention Masks' });
+  });
+});
