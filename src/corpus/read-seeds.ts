@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { formatForFile } from './formats/index.ts';
@@ -41,7 +41,7 @@ export function isSeedFileName(name: string): boolean {
 export async function listSeedFiles(dir: string): Promise<SeedFile[]> {
   const files: SeedFile[] = [];
   for (const sub of ['', UPLOADS_DIR]) {
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = await fs.readdir(path.join(dir, sub), { withFileTypes: true });
     } catch (error) {
