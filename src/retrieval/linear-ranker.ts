@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
 import { FEATURE_NAMES, type FeatureName } from './paper-features.ts';
 
 /**
@@ -39,4 +40,17 @@ let shipped: LinearRanker | undefined;
 export function shippedRanker(): LinearRanker {
   shipped ??= new LinearRanker(rankerWeightsSchema.parse(JSON.parse(readFileSync(SHIPPED_WEIGHTS_FILE, 'utf8'))));
   return shipped;
+}
+
+/** A ranker from a weights file (RANKER_WEIGHTS), e.g. to compare fitted weights with `npm run eval -- --compare`. */
+export function rankerFromFile(file: string): LinearRanker {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`RANKER_WEIGHTS: cannot read ${file} (${(error as Error).message})`);
+  }
+  const parsed = rankerWeightsSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`RANKER_WEIGHTS: ${file} is not a ranker weights file (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  return new LinearRanker(parsed.data);
 }

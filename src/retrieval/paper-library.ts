@@ -14,6 +14,7 @@ import { watchSeeds } from '../index/watch-seeds.ts';
 import type { ReadSeedsOptions } from '../corpus/read-seeds.ts';
 import { HybridRetriever } from './hybrid-retriever.ts';
 import { allowedPaperIds, hasFilters, matchesFilters, type PaperFilters } from './paper-filters.ts';
+import { rankerFromFile, shippedRanker, type LinearRanker } from './linear-ranker.ts';
 import { corpusTerms } from './paper-terms.ts';
 import type { PaperHit, SearchOptions } from './types.ts';
 
@@ -92,12 +93,14 @@ export class PaperLibrary {
   onSwap?: (live: LiveIndex) => void;
 
   private readonly embedderFactory: EmbedderFactory;
+  private readonly ranker: LinearRanker;
 
   constructor(
     private readonly config: Config,
     private readonly logger: LibraryLogger,
     embedderFactory?: EmbedderFactory,
   ) {
+    this.ranker = config.RANKER_WEIGHTS ? rankerFromFile(config.RANKER_WEIGHTS) : shippedRanker();
     this.embedderFactory = embedderFactory ?? {
       select: () => createEmbeddings(config, logger),
       byId: (id) => createEmbeddingsById(id, config),
@@ -353,7 +356,7 @@ export class PaperLibrary {
   }
 
   private swapIn(index: LoadedIndex, report?: IngestReport | null): void {
-    this.live = { index, retriever: new HybridRetriever(index), report: report ?? null };
+    this.live = { index, retriever: new HybridRetriever(index, { ranker: this.ranker }), report: report ?? null };
     // Derived per-index data (term sets, similarity calibration: a few hundred ms) is made
     // right after the swap, off the start-up path, so the first question rarely pays for it.
     setImmediate(() => {
