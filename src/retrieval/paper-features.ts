@@ -116,7 +116,7 @@ export function candidateFeatures(candidates: readonly CandidateEvidence[], quer
 
   const features = new Map<string, number[]>();
   for (const { paperId, lexicalRank } of candidates) {
-    const paper = corpus.byPaper.get(paperId);
+    const paper = corpus.termsOf(paperId);
     const bigramHits = paper && query.bigrams.length > 0 ? query.bigrams.filter((pair) => paper.bigrams.has(pair)).length / query.bigrams.length : 0;
     features.set(paperId, [
       lexicalNormalised.get(paperId) ?? 0,
