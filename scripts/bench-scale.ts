@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import MiniSearch from 'minisearch';
-import { parseSeedFiles } from '../src/corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../src/corpus/read-seeds.ts';
 import { DEFAULT_HNSW_PARAMETERS, type HnswParameters } from '../src/index/hnsw-vector-store.ts';
 import { analyze } from '../src/text/terms.ts';
 

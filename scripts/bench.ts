@@ -2,25 +2,28 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
-import { parseSeedFiles } from '../src/corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../src/corpus/read-seeds.ts';
 import { createEmbeddings } from '../src/embeddings/create-embeddings.ts';
 import type { IdentifiedEmbeddings } from '../src/embeddings/types.ts';
 import { UniversalSentenceEncoderEmbeddings } from '../src/embeddings/universal-sentence-encoder.ts';
 import { buildIndex, INDEXED_UNIT_KINDS } from '../src/index/build-index.ts';
 import { DEFAULT_HNSW_PARAMETERS } from '../src/index/hnsw-vector-store.ts';
 import { buildVectorUnits } from '../src/index/vector-units.ts';
+import { benchIngestTier } from './bench-ingest.ts';
 import { benchLexicalTier, benchVectorTier, type ScaleRow } from './bench-scale.ts';
 import { evalQuestions } from './eval-questions.ts';
 import { serverRssBytes, startServerProcess } from './server-process.ts';
 
 /**
- * `npm run bench [-- --scale=1000000] [--ingest-papers=100]`: one run measuring query
+ * `npm run bench [-- --scale=1000000] [--ingest-papers=100] [--ingest-tier=10000]`: one run measuring query
  * latency against the bare embedding time, throughput against its bound, ingest, cold
  * start, memory, and index behaviour at synthetic scale. Prints a Markdown table.
  */
 const argument = (name: string) => process.argv.find((value) => value.startsWith(`--${name}=`))?.split('=')[1];
 const maxScale = Number(argument('scale') ?? 100_000);
 const ingestPapers = Number(argument('ingest-papers') ?? 100);
+/** Papers in the synthetic ingest tier (scripts/bench-ingest.ts); 0 = off. Embedding-heavy: ~45 min for 10,000 on 2 idle cores. */
+const ingestTier = Number(argument('ingest-tier') ?? 0);
 const cores = os.availableParallelism();
 
 const quiet = { info: () => {}, warn: () => {} };
@@ -177,6 +180,9 @@ for (const row of rows.filter((entry) => entry.sweep)) {
   print(`- ${row.chunks.toLocaleString('en')} chunks: ${row.sweep!.map((point) => `ef ${point.efSearch}: ${point.recallAt10.toFixed(3)} / ${point.p50Ms.toFixed(2)} ms`).join(', ')}`);
 }
 print();
+
+// 5. Ingest tier: a synthetic JSONL of many papers, 1 vs 2 threads, peak memory, incremental add.
+if (ingestTier > 0) await benchIngestTier(config.SEEDS_DIR, ingestTier, Number(argument('ingest-sample') ?? 500), config.EMBEDDING_THREADS || cores, ingestTier, print);
 await fs.mkdir(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
 await fs.writeFile(path.join(PROJECT_ROOT, 'test-artifacts', 'bench.md'), `${lines.join('\n')}\n`);
 process.exit(0);
