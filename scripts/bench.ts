@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
-import { parseSeedFiles } from '../src/corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../src/corpus/read-seeds.ts';
 import { createEmbeddings } from '../src/embeddings/create-embeddings.ts';
 import type { IdentifiedEmbeddings } from '../src/embeddings/types.ts';
 import { UniversalSentenceEncoderEmbeddings } from '../src/embeddings/universal-sentence-encoder.ts';
@@ -13,11 +13,12 @@ import { UNITS_PER_PAPER } from './bench-scale-data.ts';
 import { benchLexicalEngine, benchScaleTier, type LexicalEngineRow, type ScaleTier } from './bench-scale.ts';
 import { syntheticPapers, syntheticQueries } from './bench-scale-data.ts';
 import { plotScale } from './plot-scale.ts';
+import { benchIngestTier } from './bench-ingest.ts';
 import { evalQuestions } from './eval-questions.ts';
 import { serverRssBytes, startServerProcess } from './server-process.ts';
 
 /**
- * `npm run bench [-- --scale=1000000] [--ingest-papers=100]`: one run measuring query
+ * `npm run bench [-- --scale=1000000] [--ingest-papers=100] [--ingest-tier=10000]`: one run measuring query
  * latency against the bare embedding time, throughput against its bound, ingest, cold
  * start, memory, and index behaviour at synthetic scale. Prints a Markdown table.
  *
@@ -39,6 +40,8 @@ const enginePapers = numbers(argument('engine-papers') ?? '500,10000');
 const ingestPapers = Number(argument('ingest-papers') ?? 100);
 const scaleOnly = flag('scale-only');
 const json = flag('json');
+/** Papers in the synthetic ingest tier (scripts/bench-ingest.ts); 0 = off. Embedding-heavy: ~45 min for 10,000 on 2 idle cores. */
+const ingestTier = Number(argument('ingest-tier') ?? 0);
 const cores = os.availableParallelism();
 
 const quiet = { info: () => {}, warn: () => {} };
@@ -244,6 +247,8 @@ if (engineRows.length > 0) {
   }
   print();
 }
+// 5. Ingest tier: a synthetic JSONL of many papers, 1 vs 2 threads, peak memory, incremental add.
+if (ingestTier > 0 && !scaleOnly) await benchIngestTier(config.SEEDS_DIR, ingestTier, Number(argument('ingest-sample') ?? 500), config.EMBEDDING_THREADS || cores, ingestTier, print);
 await fs.mkdir(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
 await fs.writeFile(path.join(PROJECT_ROOT, 'test-artifacts', scaleOnly ? 'bench-scale.md' : 'bench.md'), `${lines.join('\n')}\n`);
 if (json) {

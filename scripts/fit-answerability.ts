@@ -6,6 +6,7 @@
  *
  *   npm run fit-answerability              # 5-fold CV over both splits, tune→check, trade-off curve
  *   npm run fit-answerability -- --write   # also write the model fitted on every question
+ *   npm run fit-answerability -- --write --fit-on=tune   # fitted on the tune split only
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -89,6 +90,8 @@ function report(title: string, scored: Array<{ example: Example; refused: boolea
 
 runCommand(async () => {
   const write = process.argv.includes('--write');
+  // --fit-on=tune writes a model that never saw the held-out split, so `npm run eval` on check is held out end to end.
+  const fitOnTuneOnly = process.argv.includes('--fit-on=tune');
   const evalDir = path.resolve(PROJECT_ROOT, '../shared/eval');
   const library = new PaperLibrary(loadConfig(), consoleLogger);
   try {
@@ -138,9 +141,10 @@ runCommand(async () => {
       console.log(`  ${threshold.toFixed(2)}   ${(unanswerable.filter(refusedAt).length / unanswerable.length).toFixed(3)}                 ${(answerable.filter(refusedAt).length / answerable.length).toFixed(3)}`);
     }
 
-    const finalModel = fit(examples);
+    const fitted = fitOnTuneOnly ? examples.filter((item) => item.split === 'tune') : examples;
+    const finalModel = fit(fitted);
     const described = {
-      description: `logistic regression on ${examples.length} eval questions (scripts/fit-answerability.ts); threshold keeps ~${TARGET_FALSE_REFUSAL * 100} % of answerable questions above it`,
+      description: `logistic regression on ${fitted.length} eval questions${fitOnTuneOnly ? ' (tune split only)' : ''} (scripts/fit-answerability.ts); threshold keeps ~${TARGET_FALSE_REFUSAL * 100} % of answerable questions above it`,
       bias: Number(finalModel.bias.toFixed(4)),
       weights: Object.fromEntries(ANSWERABILITY_FEATURES.map((name, position) => [name, Number(finalModel.weights[position]!.toFixed(4))])),
       threshold: Number(finalModel.threshold.toFixed(4)),

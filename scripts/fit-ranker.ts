@@ -4,6 +4,7 @@
  *
  *   npm run fit-ranker                 # report: baseline, tune→check, 5-fold CV over both splits
  *   npm run fit-ranker -- --write      # also write the weights fitted on every question
+ *   npm run fit-ranker -- --write --fit-on=tune   # weights fitted on the tune split only
  *
  * Pairwise logistic regression (each gold paper against each other candidate of its query,
  * every query weighing the same), L2-regularised, on the scale-free candidate features.
@@ -116,6 +117,8 @@ export function report(title: string, scored: readonly Scored[]): void {
 // Imported by scripts/fit-adapter.ts for the same protocol: only run when started directly.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runCommand(async () => {
   const write = process.argv.includes('--write');
+  // --fit-on=tune writes a model that never saw the held-out split, so `npm run eval` on check is held out end to end.
+  const fitOnTuneOnly = process.argv.includes('--fit-on=tune');
   const evalDir = path.resolve(PROJECT_ROOT, '../shared/eval');
   const library = new PaperLibrary(loadConfig(), consoleLogger);
   try {
@@ -148,7 +151,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runCommand(as
     }
     report(`${folds}-fold cross-validation over both splits (each question scored by a model that did not see it)`, crossValidated);
 
-    const finalModel = fit(queries);
+    const finalModel = fit(fitOnTuneOnly ? queries.filter((item) => item.split === 'tune') : queries);
     console.log(`\nweights fitted on all ${queries.length} queries:`);
     for (const [name, weight] of Object.entries(finalModel.weights)) console.log(`  ${name.padEnd(16)} ${weight.toFixed(4)}`);
     console.log(`tune-only weights: ${JSON.stringify(tuneModel.weights)}`);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/config.ts';
-import { parseSeedFiles } from '../src/corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../src/corpus/read-seeds.ts';
 import { TITLE_BOOST } from '../src/index/lexical-index.ts';
 import { PostingsLexicalIndex } from '../src/index/postings-lexical-index.ts';
 import { analyze } from '../src/text/terms.ts';

@@ -10,6 +10,12 @@ const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const integer = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+/** `1/true/yes/on` and `0/false/no/off`, so `SEEDS_WATCH=0` reads as it looks (z.coerce.boolean would take "0" as true). */
+const flag = (fallback: boolean) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value !== '' ? value.trim().toLowerCase() : undefined),
+    z.enum(['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off']).optional().transform((value) => (value === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(value))),
+  );
 
 /**
  * Every setting, read from environment variables. This is the one place configuration
@@ -21,6 +27,15 @@ export const configSchema = z.object({
   SEEDS_DIR: z.string().default(path.join(PROJECT_ROOT, 'seeds')),
   DATA_DIR: z.string().default(path.join(PROJECT_ROOT, 'data')),
   PROMPTS_DIR: z.string().default(path.join(PROJECT_ROOT, 'prompts')),
+  /** Keep seed entries without an abstract as title-only papers instead of rejecting them. */
+  INGEST_TITLE_ONLY: flag(false),
+  /** Seed files larger than this are reported and not read. */
+  INGEST_MAX_FILE_MB: integer(50, 1, 4096),
+  /** Rebuild in the background when files in SEEDS_DIR change (the server only). */
+  SEEDS_WATCH: flag(true),
+  SEEDS_WATCH_DEBOUNCE_MS: integer(2000, 50, 600000),
+  /** Largest file POST /api/admin/papers accepts. */
+  UPLOAD_MAX_MB: integer(20, 1, 1024),
 
   EMBEDDINGS: z.enum(['auto', 'transformers', 'use']).default('auto'),
   EMBEDDING_MODEL: z.string().default('Xenova/bge-small-en-v1.5'),
@@ -28,6 +43,8 @@ export const configSchema = z.object({
   /** How long `auto` waits for the transformers.js model before falling back. */
   EMBEDDINGS_LOAD_TIMEOUT_MS: integer(15000, 100, 600000),
   EMBEDDING_THREADS: integer(0, 0, 64),
+  /** A ranker weights file (as written by `npm run fit-ranker -- --write`) instead of the shipped one. */
+  RANKER_WEIGHTS: optionalString,
 
   LLM_PROVIDER: z.enum(['extractive', 'openai', 'ollama']).default('extractive'),
   LLM_MODEL: optionalString,

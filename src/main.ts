@@ -20,12 +20,23 @@ async function main(config: Config): Promise<void> {
   );
   library.onSwap = (live) => metrics.indexVectors.set(live.index.manifest.counts.vectors);
   const app = createApp(
-    { searchService: library, askService: pipeline, logger, indexAdmin: library, metrics },
+    {
+      searchService: library,
+      askService: pipeline,
+      logger,
+      indexAdmin: library,
+      metrics,
+      uploads: { seedsDir: config.SEEDS_DIR, maxBytes: config.UPLOAD_MAX_MB * 1024 * 1024, titleOnly: config.INGEST_TITLE_ONLY },
+    },
     { rateLimitPerMinute: config.RATE_LIMIT_PER_MIN, corsOrigin: config.CORS_ORIGIN, adminToken: config.ADMIN_TOKEN, apiToken: config.API_TOKEN, bodyLimit: '64kb', requestTimeoutMs: config.LLM_TIMEOUT_MS },
   );
   const running = await startServer(app, { port: config.PORT, host: config.HOST });
   logger.info(`paperchat listening on ${running.url} (answers: ${provider.name})`);
-  installShutdownHandlers(running, logger, () => library.close());
+  const stopWatchingSeeds = library.watchSeedsDir();
+  installShutdownHandlers(running, logger, async () => {
+    stopWatchingSeeds();
+    await library.close();
+  });
   library.watchForExternalBuilds();
   library.start().catch((error: unknown) => {
     logger.error(`could not build the index: ${error instanceof Error ? error.message : String(error)}; the server keeps running, retry with POST /api/admin/reindex or npm run ingest`);

@@ -155,14 +155,15 @@ export class AnswerPipeline implements AskService {
     // On the search's min-max scale (top = 1): a tie-break, not a lift over a clearly better paper.
     const EARLIER_BONUS = 0.05;
     const allowed = request.paperIds;
-    const ranked = await this.library.search(standalone.query, { k: Math.max(request.k, POOL_DEPTH), paperIds: allowed });
+    const { filters } = request;
+    const ranked = await this.library.search(standalone.query, { k: Math.max(request.k, POOL_DEPTH), paperIds: allowed, filters });
     const earlier = standalone.earlierPaperIds.filter((paperId) => !allowed || allowed.includes(paperId));
     if (standalone.reference === 'standalone' || earlier.length === 0) return ranked.slice(0, request.k);
     const referent = standalone.referent;
     if (referent && earlier.includes(referent)) {
       const found = ranked.find((hit) => hit.paperId === referent);
       // The referent stays in play even when the open search ranks it below the pool.
-      const [hit] = found ? [found] : await this.library.search(standalone.query, { k: 1, paperIds: [referent] });
+      const [hit] = found ? [found] : await this.library.search(standalone.query, { k: 1, paperIds: [referent], filters });
       if (hit) return [hit, ...ranked.filter((other) => other.paperId !== referent)].slice(0, request.k);
     }
     const isEarlier = new Set(earlier);

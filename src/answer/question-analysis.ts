@@ -51,6 +51,16 @@ const QUANTITY_PATTERNS: RegExp[] = [
   /\b(cut|saved?|saving|reduc(e|es|ed|tion)|fewer|less|faster|slower|smaller|larger|drops?|increases?|decreases?|improves?|improved)\b[^.!]{0,40}\?\s*$/i,
 ];
 
+/** Whether the question asks what a method beat or was compared with (baselines, prior models). */
+export function asksForComparison(question: string): boolean {
+  return /\b(beat|beats|outperform(s|ed)?|surpass(es|ed)?|better than|compare[sd]?|comparison|versus|vs\.?|against|baselines?|competitors?|prior (models|methods|work))\b/i.test(question);
+}
+
+/** Sentences that report a comparison of results. */
+export function statesComparison(sentence: string): boolean {
+  return /\b(outperform\w*|surpass\w*|better than|compared (to|with)|exceed\w*|improv\w* (over|on|upon)|state-of-the-art|sota|beat\w*|superior to|competitive with|on par with|matches|rivals)\b/i.test(sentence);
+}
+
 /** Whether the question wants a number (so sentences stating one are the likelier answer). */
 export function asksForQuantity(question: string): boolean {
   return QUANTITY_PATTERNS.some((pattern) => pattern.test(question));

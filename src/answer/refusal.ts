@@ -52,7 +52,7 @@ export function answerabilityFeatures(query: string, hits: PaperHit[], index: Lo
   const unitQuery = Array.from(queryVector, (value) => value / norm);
   const corpus = corpusTerms(index);
   const terms = analyze(query);
-  const topPapers = hits.slice(0, 3).flatMap((hit) => corpus.byPaper.get(hit.paperId) ?? []);
+  const topPapers = hits.slice(0, 3).flatMap((hit) => corpus.termsOf(hit.paperId) ?? []);
   return {
     calibratedSimilarity: calibratedSimilarity(Math.max(...hits.slice(0, 3).map((hit) => hit.scores.vector ?? 0)), calibration),
     domain: domainScore(unitQuery, calibration),

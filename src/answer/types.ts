@@ -1,5 +1,5 @@
 import type { Sentence } from '../corpus/types.ts';
-import type { PaperHit } from '../retrieval/types.ts';
+import type { PaperFilters, PaperHit } from '../retrieval/types.ts';
 
 export interface ChatTurn {
   role: 'user' | 'assistant';
@@ -88,6 +88,8 @@ export interface AskRequest {
   history: ChatTurn[];
   k: number;
   paperIds?: string[];
+  /** Metadata filters: retrieval only considers the papers that pass them. */
+  filters?: PaperFilters;
 }
 
 export interface AskService {

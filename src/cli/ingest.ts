@@ -1,11 +1,19 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../config.ts';
 import { createEmbeddings } from '../embeddings/create-embeddings.ts';
-import { buildIndex, type BuildPhase } from '../index/build-index.ts';
+import { buildIndex, NoValidPapersError, type BuildPhase } from '../index/build-index.ts';
+import { formatIngestReport } from '../index/ingest-report.ts';
 import { consoleLogger, runCommand } from './console-logger.ts';
 
-/** `npm run ingest`: rebuild the index from seeds/ (the embedding cache makes unchanged texts free). */
+/**
+ * `npm run ingest [-- --json]`: rebuild the index from SEEDS_DIR (the embedding cache makes
+ * unchanged texts free) and print what was taken from each file: papers added / updated /
+ * unchanged / removed, duplicates merged, every rejected entry with file:line and the reason.
+ * `--json` prints the same report as JSON on stdout (progress stays on stderr). Exits 1 when no
+ * file held a valid paper (the previous index is kept).
+ */
 runCommand(async () => {
+  const json = process.argv.includes('--json');
   const config = loadConfig();
   const embeddings = await createEmbeddings(config, consoleLogger);
   const started = performance.now();
@@ -16,7 +24,7 @@ runCommand(async () => {
       seedsDir: config.SEEDS_DIR,
       dataDir: config.DATA_DIR,
       embeddings,
-      onParseProblem: (problem) => consoleLogger.warn(`${problem.file}:${problem.line}: ${problem.reason}: ${problem.text.slice(0, 80)}`),
+      ingest: { titleOnly: config.INGEST_TITLE_ONLY, maxFileBytes: config.INGEST_MAX_FILE_MB * 1024 * 1024 },
       onProgress: (phase, done, total) => {
         // Without a terminal (CI, logs) the bar would not render: print each phase once.
         if (!process.stderr.isTTY) {
@@ -34,13 +42,23 @@ runCommand(async () => {
       },
     });
     bar.stop();
+    if (json) {
+      console.log(JSON.stringify(result.report, null, 2));
+      return;
+    }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const { counts, embedder } = result.manifest;
+    console.log(formatIngestReport(result.report));
     console.log(
       `indexed ${counts.entries} entries → ${counts.papers} papers, ${counts.chunks} chunks, ${counts.vectors} vectors ` +
         `(${result.embeddedCount} newly embedded) with ${embedder.id} in ${seconds} s → ${result.folder}`,
     );
-    if (result.problems.length > 0) console.log(`${result.problems.length} seed lines could not be placed (listed above)`);
+  } catch (error) {
+    bar.stop();
+    if (error instanceof NoValidPapersError) {
+      console.log(json ? JSON.stringify(error.report, null, 2) : formatIngestReport(error.report));
+    }
+    throw error;
   } finally {
     bar.stop();
     await embeddings.close?.();

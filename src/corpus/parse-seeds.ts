@@ -1,18 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { ConfigError } from '../errors.ts';
-import { mergeEntries } from './merge-entries.ts';
+import type { SeedEntry } from './formats/types.ts';
 import { isBoilerplateLine, stripGluedSubscribe } from './seed-boilerplate.ts';
-import type { ParseProblem, ParsedCorpus } from './types.ts';
+import type { ParseProblem } from './types.ts';
 
-/** One title+abstract pair as read from a seed file, before duplicates are merged. */
-export interface SeedEntry {
-  file: string;
-  /** 1-based line of the title. */
-  line: number;
-  title: string;
-  abstract: string;
-}
+export type { SeedEntry } from './formats/types.ts';
 
 export interface ParsedSeedText {
   entries: SeedEntry[];
@@ -79,29 +69,4 @@ export function parseSeedText(fileName: string, text: string): ParsedSeedText {
     problems.push({ file: fileName, line: pending.line, text: pending.title, reason: 'title-like line with no abstract before the end of the file' });
   }
   return { entries, problems };
-}
-
-/**
- * Reads every `*.txt` in `dir` in file-name order (code-unit order, not locale order, so the
- * paper order and therefore each paper's position never depends on the machine's locale).
- */
-export async function parseSeedFiles(dir: string): Promise<ParsedCorpus> {
-  const names = (await readdir(dir, { withFileTypes: true }))
-    .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.txt'))
-    .map((entry) => entry.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (names.length === 0) {
-    throw new ConfigError(`No seed files (*.txt) found in ${dir}`);
-  }
-
-  const entries: SeedEntry[] = [];
-  const problems: ParseProblem[] = [];
-  for (const name of names) {
-    const parsed = parseSeedText(name, await readFile(path.join(dir, name), 'utf8'));
-    entries.push(...parsed.entries);
-    problems.push(...parsed.problems);
-  }
-
-  const merged = mergeEntries(entries);
-  return { papers: merged.papers, entryCount: entries.length, problems: [...problems, ...merged.problems] };
 }

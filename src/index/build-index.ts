@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parseSeedFiles } from '../corpus/parse-seeds.ts';
-import type { ParseProblem } from '../corpus/types.ts';
+import { formatForFile } from '../corpus/formats/index.ts';
+import { DEFAULT_MAX_FILE_BYTES, listSeedFiles, parseSeedFiles, type ReadSeedsOptions } from '../corpus/read-seeds.ts';
+import type { Paper, ParseProblem } from '../corpus/types.ts';
 import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
 import { PaperchatError } from '../errors.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
@@ -11,7 +12,9 @@ import { DEFAULT_HNSW_PARAMETERS, HnswVectorStore, type HnswParameters } from '.
 import { IndexDirectory } from './index-directory.ts';
 import { PostingsLexicalIndex } from './postings-lexical-index.ts';
 import { findDamagedFile } from './file-checksums.ts';
-import { LEXICAL_FILE, MANIFEST_FILE, PAPERS_FILE, readManifest, VECTORS_DIR } from './load-index.ts';
+import { buildIngestReport, type IngestReport } from './ingest-report.ts';
+import { LEXICAL_FILE, MANIFEST_FILE, PAPERS_FILE, readManifest, readPapers, REPORT_FILE, VECTORS_DIR } from './load-index.ts';
+import { writeFileAtomic } from './atomic-write.ts';
 import { INDEX_FORMAT_VERSION, type IndexManifest } from './manifest.ts';
 import { buildVectorUnits, type VectorUnitKind } from './vector-units.ts';
 
@@ -27,6 +30,10 @@ export interface BuildIndexOptions {
   hnsw?: HnswParameters;
   onProgress?: (phase: BuildPhase, done: number, total: number) => void;
   onParseProblem?: (problem: ParseProblem) => void;
+  /** How seed files are read (title-only papers, size limit). */
+  ingest?: ReadSeedsOptions;
+  /** Names the build in its report; a random one when absent. */
+  buildId?: string;
 }
 
 export interface BuildIndexResult {
@@ -35,6 +42,21 @@ export interface BuildIndexResult {
   /** Texts that had to be embedded (0 when the cache held everything). */
   embeddedCount: number;
   problems: ParseProblem[];
+  report: IngestReport;
+}
+
+/** The last build's report, kept beside the index so a restarted server and `npm run ingest` can show it. */
+export const LAST_REPORT_FILE = 'last-report.json';
+
+/** No seed file held a single valid paper: nothing is published and the previous index keeps serving. */
+export class NoValidPapersError extends PaperchatError {
+  constructor(readonly report: IngestReport) {
+    super('no_valid_papers', `No valid papers in the seed files (${report.totals.rejected} entries rejected, ${report.totals.unreadableFiles} files unreadable); the previous index is kept.`, 422);
+  }
+}
+
+export function newBuildId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(2).toString('hex')}`;
 }
 
 export class BuildInProgressError extends PaperchatError {
@@ -43,13 +65,32 @@ export class BuildInProgressError extends PaperchatError {
   }
 }
 
-async function hashSeeds(seedsDir: string): Promise<string> {
-  const hash = createHash('sha256');
-  const names = (await fs.readdir(seedsDir)).filter((name) => name.endsWith('.txt')).sort();
-  for (const name of names) {
-    hash.update(name).update('\0').update(await fs.readFile(path.join(seedsDir, name))).update('\0');
+/**
+ * SHA-256 over what decides the corpus: every seed file's name and bytes (a file over the size
+ * limit only by name, size and time, since it is not read) and the reading options.
+ */
+async function hashSeeds(seedsDir: string, ingest: ReadSeedsOptions = {}): Promise<string> {
+  const maxBytes = ingest.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const hash = createHash('sha256').update(JSON.stringify({ titleOnly: ingest.titleOnly ?? false, maxBytes })).update('\0');
+  for (const file of await listSeedFiles(seedsDir)) {
+    if (!formatForFile(file.name)) continue;
+    hash.update(file.name).update('\0');
+    if (file.bytes > maxBytes) hash.update(`${file.bytes}:${file.mtimeMs}`);
+    else hash.update(await fs.readFile(file.path));
+    hash.update('\0');
   }
   return hash.digest('hex');
+}
+
+/** Papers of the live index, to tell added / updated / removed apart; none when there is no usable one. */
+async function previousPapers(directory: IndexDirectory): Promise<Paper[]> {
+  const current = await directory.current();
+  if (!current) return [];
+  try {
+    return await readPapers(current);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -59,15 +100,25 @@ async function hashSeeds(seedsDir: string): Promise<string> {
  */
 export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndexResult> {
   const started = performance.now();
+  const startedAt = new Date();
+  const buildId = options.buildId ?? newBuildId();
   const directory = new IndexDirectory(options.dataDir);
   const release = await directory.acquireBuildLock();
   if (!release) throw new BuildInProgressError();
   let partial: string | null = null;
   try {
     options.onProgress?.('parse', 0, 1);
-    const [corpus, corpusHash] = await Promise.all([parseSeedFiles(options.seedsDir), hashSeeds(options.seedsDir)]);
+    const [corpus, corpusHash, previous] = await Promise.all([parseSeedFiles(options.seedsDir, options.ingest), hashSeeds(options.seedsDir, options.ingest), previousPapers(directory)]);
     corpus.problems.forEach((problem) => options.onParseProblem?.(problem));
     options.onProgress?.('parse', 1, 1);
+    const mergeProblems = corpus.problems.filter((problem) => !corpus.files.some((file) => file.problems.includes(problem)));
+    const report = (embedded: number, error?: string) =>
+      buildIngestReport({ buildId, startedAt, files: corpus.files, duplicates: corpus.duplicates, mergeProblems, papers: corpus.papers, previous, embedded, ...(error ? { error } : {}) });
+    if (corpus.papers.length === 0) {
+      const failed = report(0, 'no valid papers in the seed files');
+      await writeFileAtomic(path.join(options.dataDir, LAST_REPORT_FILE), JSON.stringify(failed, null, 2));
+      throw new NoValidPapersError(failed);
+    }
 
     const units = buildVectorUnits(corpus.papers, INDEXED_UNIT_KINDS);
     const { embeddings } = options;
@@ -103,6 +154,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     options.onProgress?.('write', 0, 1);
     await fs.writeFile(path.join(partial, PAPERS_FILE), JSON.stringify(corpus.papers));
     await fs.writeFile(path.join(partial, LEXICAL_FILE), lexical.serialize());
+    const built = report(embedded.embeddedCount);
+    await fs.writeFile(path.join(partial, REPORT_FILE), JSON.stringify(built, null, 2));
     const manifest: IndexManifest = {
       formatVersion: INDEX_FORMAT_VERSION,
       embedder: { id: embeddings.id, dimensions: embeddings.dimensions },
@@ -118,8 +171,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     await fs.writeFile(path.join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
     const folder = await directory.publish(partial);
     partial = null;
+    await writeFileAtomic(path.join(options.dataDir, LAST_REPORT_FILE), JSON.stringify(built, null, 2));
     options.onProgress?.('write', 1, 1);
-    return { folder, manifest, embeddedCount: embedded.embeddedCount, problems: corpus.problems };
+    return { folder, manifest, embeddedCount: embedded.embeddedCount, problems: corpus.problems, report: built };
   } finally {
     if (partial) await fs.rm(partial, { recursive: true, force: true });
     await release();
@@ -147,6 +201,6 @@ async function reusableVectors(directory: IndexDirectory, unitsHash: string): Pr
 }
 
 /** Whether the live index was built from exactly these seeds with this embedder. */
-export async function isIndexCurrent(manifest: IndexManifest, seedsDir: string, embedderId: string): Promise<boolean> {
-  return manifest.embedder.id === embedderId && manifest.corpusHash === (await hashSeeds(seedsDir));
+export async function isIndexCurrent(manifest: IndexManifest, seedsDir: string, embedderId: string, ingest?: ReadSeedsOptions): Promise<boolean> {
+  return manifest.embedder.id === embedderId && manifest.corpusHash === (await hashSeeds(seedsDir, ingest));
 }

@@ -1,10 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Paper } from '../corpus/types.ts';
+import { SOURCE_FORMATS, type Paper } from '../corpus/types.ts';
 import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
 import { findDamagedFile } from './file-checksums.ts';
 import { HnswVectorStore } from './hnsw-vector-store.ts';
+import { ingestReportSchema, type IngestReport } from './ingest-report.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import { PostingsLexicalIndex } from './postings-lexical-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from './manifest.ts';
@@ -13,16 +14,40 @@ export const MANIFEST_FILE = 'manifest.json';
 export const PAPERS_FILE = 'papers.json';
 export const LEXICAL_FILE = 'lexical.bin';
 export const VECTORS_DIR = 'vectors';
+/** The ingest report of the build that made this index (see ingest-report.ts). */
+export const REPORT_FILE = 'report.json';
 
+/** papers.json, checked field by field: a paper with a malformed field makes the index unusable (and rebuilt). */
 const papersSchema = z.array(
   z.object({
     id: z.string(),
     title: z.string(),
     abstract: z.string(),
-    sources: z.array(z.object({ file: z.string(), line: z.number() })),
+    sources: z.array(z.object({ file: z.string(), line: z.number(), format: z.enum(SOURCE_FORMATS).optional(), key: z.string().optional() })),
     links: z.array(z.string()),
+    authors: z.array(z.string()).optional(),
+    year: z.number().int().optional(),
+    published: z.string().optional(),
+    venue: z.string().optional(),
+    doi: z.string().optional(),
+    arxivId: z.string().optional(),
+    url: z.string().optional(),
+    tags: z.array(z.string()).optional(),
   }),
 );
+
+export async function readPapers(folder: string): Promise<Paper[]> {
+  return papersSchema.parse(JSON.parse(await fs.readFile(path.join(folder, PAPERS_FILE), 'utf8')));
+}
+
+/** The ingest report stored with an index, or null when it has none (or it is unreadable). */
+export async function readReport(folder: string): Promise<IngestReport | null> {
+  try {
+    return ingestReportSchema.parse(JSON.parse(await fs.readFile(path.join(folder, REPORT_FILE), 'utf8')));
+  } catch {
+    return null;
+  }
+}
 
 /** Everything a query needs, in memory: the hot path never touches the disk. */
 export interface LoadedIndex {
@@ -70,7 +95,7 @@ export async function loadIndex(folder: string, embeddings: IdentifiedEmbeddings
   if (damage) throw new IndexUnusableError(folder, damage);
   try {
     const [papers, lexical, vectors] = await Promise.all([
-      fs.readFile(path.join(folder, PAPERS_FILE), 'utf8').then((text) => papersSchema.parse(JSON.parse(text))),
+      readPapers(folder),
       fs.readFile(path.join(folder, LEXICAL_FILE)).then((bytes): LexicalIndex => PostingsLexicalIndex.deserialize(bytes)),
       HnswVectorStore.load(path.join(folder, VECTORS_DIR), embeddings),
     ]);

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 /** Bumped whenever the on-disk layout or what is embedded changes: older indexes are rebuilt. */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 export const manifestSchema = z.object({
   formatVersion: z.number().int(),
   embedder: z.object({ id: z.string().min(1), dimensions: z.number().int().positive() }),
-  /** SHA-256 over the seed files' names and bytes: tells whether the index is stale. */
+  /** SHA-256 over the seed files' names and bytes and the reading options: tells whether the index is stale. */
   corpusHash: z.string().min(1),
   /** SHA-256 over every vector unit's id and text: equal hashes mean an identical vector index. */
   unitsHash: z.string().min(1),

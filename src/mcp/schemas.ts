@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { askRequestSchema, paperIdSchema, searchRequestSchema } from '../server/api/schemas.ts';
+import { askRequestSchema, filtersSchema, paperIdSchema, searchRequestSchema } from '../server/api/schemas.ts';
+
+const filters = filtersSchema
+  .optional()
+  .describe('Only papers passing these metadata filters: yearFrom / yearTo (a paper of unknown year is outside any range), authors (any of), tags (any of), source (a seed file, "uploads/" or a format such as "bibtex").');
 
 /**
  * Tool arguments and results. Inputs reuse the HTTP API's bounds, so a tool accepts exactly
@@ -9,6 +13,7 @@ export const searchPapersInput = {
   query: searchRequestSchema.shape.query.describe('What to look for, in natural language or keywords.'),
   // Fewer than the API's default: every result lands in the calling model's context.
   k: z.number().int().min(1).max(20).default(5).describe('How many papers to return (1-20, default 5).'),
+  filters,
 };
 
 export const getPaperInput = {
@@ -18,14 +23,26 @@ export const getPaperInput = {
 export const askInput = {
   question: askRequestSchema.shape.question.describe('A question about the research papers.'),
   paperIds: askRequestSchema.shape.paperIds.describe('Restrict the answer to these papers (ids from search_papers).'),
+  filters,
 };
 
-const searchResult = z.object({ paperId: z.string(), title: z.string(), score: z.number(), snippet: z.string() });
+/** Bibliographic metadata, as /api/search and /api/papers/:id give it. */
+const metadata = {
+  authors: z.array(z.string()),
+  year: z.number().int().nullable(),
+  venue: z.string().nullable(),
+  doi: z.string().nullable(),
+  arxivId: z.string().nullable(),
+  tags: z.array(z.string()),
+  urls: z.object({ arxiv: z.string().optional(), doi: z.string().optional(), page: z.string().optional() }),
+};
+
+const searchResult = z.object({ paperId: z.string(), title: z.string(), score: z.number(), snippet: z.string(), ...metadata });
 
 export const searchPapersOutput = { results: z.array(searchResult) };
 
 export const getPaperOutput = {
-  paper: z.object({ paperId: z.string(), title: z.string(), abstract: z.string(), links: z.array(z.string()) }),
+  paper: z.object({ paperId: z.string(), title: z.string(), abstract: z.string(), links: z.array(z.string()), ...metadata }),
 };
 
 const citation = z.object({

@@ -5,6 +5,8 @@ import { answerWithSources } from '../answer/sources-list.ts';
 import { IndexNotReadyError } from '../errors.ts';
 import { DEFAULT_ASK_K } from '../server/api/schemas.ts';
 import type { AskService } from '../answer/types.ts';
+import { describePaper, paperMetadata } from '../retrieval/paper-metadata.ts';
+import type { Paper } from '../corpus/types.ts';
 import type { SearchService } from '../retrieval/types.ts';
 import { askInput, askOutput, getPaperInput, getPaperOutput, searchPapersInput, searchPapersOutput } from './schemas.ts';
 
@@ -17,6 +19,16 @@ export interface McpDependencies {
 
 function toolError(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
+}
+
+/** Exactly the published metadata fields (the output schema allows no others). */
+function metadataOf(paper: Paper | undefined) {
+  const { authors, year, venue, doi, arxivId, tags, urls } = paper ? paperMetadata(paper) : { authors: [], year: null, venue: null, doi: null, arxivId: null, tags: [], urls: {} };
+  return { authors, year, venue, doi, arxivId, tags, urls };
+}
+
+function describe(paper: Paper | undefined): string {
+  return paper ? describePaper(paper) : '';
 }
 
 /**
@@ -36,14 +48,19 @@ export function createMcpServer({ searchService, askService, ready }: McpDepende
       outputSchema: searchPapersOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async ({ query, k }) => {
+    async ({ query, k, filters }) => {
       await ready;
-      const hits = await searchService.search(query, { k });
-      const results = hits.map(({ paperId, title, score, snippet }) => ({ paperId, title, score, snippet }));
+      const hits = await searchService.search(query, { k, ...(filters ? { filters } : {}) });
+      const results = hits.map(({ paperId, title, score, snippet }) => ({ paperId, title, score, snippet, ...metadataOf(searchService.getPaper(paperId)) }));
       const text =
         results.length === 0
           ? 'No papers matched.'
-          : results.map((result, rank) => `${rank + 1}. ${result.title} (${result.paperId}, score ${result.score.toFixed(3)})\n   ${result.snippet}`).join('\n');
+          : results
+              .map((result, rank) => {
+                const line = describe(searchService.getPaper(result.paperId));
+                return `${rank + 1}. ${result.title} (${result.paperId}, score ${result.score.toFixed(3)})${line ? `\n   ${line}` : ''}\n   ${result.snippet}`;
+              })
+              .join('\n');
       return { content: [{ type: 'text', text }], structuredContent: { results } };
     },
   );
@@ -63,9 +80,10 @@ export function createMcpServer({ searchService, askService, ready }: McpDepende
       if (searchService.status().status !== 'ok') throw new IndexNotReadyError();
       const found = searchService.getPaper(paperId);
       if (!found) return toolError(`No paper with id "${paperId}". Use search_papers to find paper ids.`);
-      const paper = { paperId: found.id, title: found.title, abstract: found.abstract, links: found.links };
+      const paper = { paperId: found.id, title: found.title, abstract: found.abstract, links: found.links, ...metadataOf(found) };
       const links = paper.links.length > 0 ? `\n\nLinks: ${paper.links.join(', ')}` : '';
-      return { content: [{ type: 'text', text: `${paper.title}\n(${paper.paperId})\n\n${paper.abstract}${links}` }], structuredContent: { paper } };
+      const line = describe(found);
+      return { content: [{ type: 'text', text: `${paper.title}\n(${paper.paperId})${line ? `\n${line}` : ''}\n\n${paper.abstract}${links}` }], structuredContent: { paper } };
     },
   );
 
@@ -79,12 +97,12 @@ export function createMcpServer({ searchService, askService, ready }: McpDepende
       outputSchema: askOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async ({ question, paperIds }, extra) => {
+    async ({ question, paperIds, filters }, extra) => {
       await ready;
-      const result = await askService.ask({ question, history: [], k: DEFAULT_ASK_K, ...(paperIds ? { paperIds } : {}) }, extra.signal);
+      const result = await askService.ask({ question, history: [], k: DEFAULT_ASK_K, ...(paperIds ? { paperIds } : {}), ...(filters ? { filters } : {}) }, extra.signal);
       const warning = result.warning ? `\n\nWarning: ${result.warning}` : '';
       return {
-        content: [{ type: 'text', text: `${answerWithSources(result)}${warning}` }],
+        content: [{ type: 'text', text: `${answerWithSources(result, (paperId) => describe(searchService.getPaper(paperId)))}${warning}` }],
         structuredContent: {
           answer: result.answer,
           refused: result.refused,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../config.ts';
+import { ConfigError } from '../errors.ts';
 import { FEATURE_NAMES, type FeatureName } from './paper-features.ts';
 
 /**
@@ -42,4 +43,17 @@ let shipped: LinearRanker | undefined;
 export function shippedRanker(): LinearRanker {
   shipped ??= new LinearRanker(rankerWeightsSchema.parse(JSON.parse(readFileSync(SHIPPED_WEIGHTS_FILE, 'utf8'))));
   return shipped;
+}
+
+/** A ranker from a weights file (RANKER_WEIGHTS), e.g. to compare fitted weights with `npm run eval -- --compare`. */
+export function rankerFromFile(file: string): LinearRanker {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`RANKER_WEIGHTS: cannot read ${file} (${(error as Error).message})`);
+  }
+  const parsed = rankerWeightsSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`RANKER_WEIGHTS: ${file} is not a ranker weights file (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  return new LinearRanker(parsed.data);
 }

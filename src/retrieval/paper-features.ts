@@ -1,6 +1,6 @@
 import type { VectorUnitKind } from '../index/vector-units.ts';
 import { minMaxNormalise } from './fusion.ts';
-import { bigramsOf, inverseDocumentFrequency, type CorpusTerms } from './paper-terms.ts';
+import { bigramsOf, inverseDocumentFrequency, type CorpusTerms, type PaperTerms } from './paper-terms.ts';
 
 /**
  * What the retriever knows about one candidate paper for one query, before ranking:
@@ -66,28 +66,39 @@ function ranksOf(values: ReadonlyMap<string, number>): Map<string, number> {
 }
 
 export interface QueryTerms {
-  /** Distinct analysed terms with their idf weights. */
-  weights: Map<string, number>;
+  /** Distinct analysed terms, and their idf weights at the same positions (arrays: this is the hot loop). */
+  terms: string[];
+  weights: number[];
+  totalWeight: number;
   bigrams: string[];
 }
 
 export function queryTerms(terms: readonly string[], corpus: CorpusTerms): QueryTerms {
-  const weights = new Map<string, number>();
-  for (const term of terms) weights.set(term, inverseDocumentFrequency(corpus, term));
-  return { weights, bigrams: [...new Set(bigramsOf(terms))] };
+  const distinct = [...new Set(terms)];
+  const weights = distinct.map((term) => inverseDocumentFrequency(corpus, term));
+  return { terms: distinct, weights, totalWeight: weights.reduce((sum, weight) => sum + weight, 0), bigrams: [...new Set(bigramsOf(terms))] };
 }
 
 function coverage(query: QueryTerms, terms: ReadonlySet<string>): number {
+  if (query.totalWeight === 0) return 0;
   let covered = 0;
-  let total = 0;
-  for (const [term, weight] of query.weights) {
-    total += weight;
-    if (terms.has(term)) covered += weight;
-  }
-  return total === 0 ? 0 : covered / total;
+  for (let position = 0; position < query.terms.length; position++) if (terms.has(query.terms[position]!)) covered += query.weights[position]!;
+  return covered / query.totalWeight;
 }
 
-/** Feature vectors (in FEATURE_NAMES order) for every candidate of one query. */
+function bestSentenceCoverage(query: QueryTerms, paper: PaperTerms): number {
+  if (query.totalWeight === 0 || paper.sentenceCount === 0) return 0;
+  const covered = new Float64Array(paper.sentenceCount);
+  let best = 0;
+  for (let position = 0; position < query.terms.length; position++) {
+    for (const sentence of paper.sentencesWithTerm.get(query.terms[position]!) ?? []) {
+      covered[sentence]! += query.weights[position]!;
+      if (covered[sentence]! > best) best = covered[sentence]!;
+    }
+  }
+  return best / query.totalWeight;
+}
+
 export function candidateFeatures(candidates: readonly CandidateEvidence[], query: QueryTerms, corpus: CorpusTerms): Map<string, number[]> {
   const lexical = new Map<string, number>();
   const vector = new Map<string, number>();
@@ -116,7 +127,7 @@ export function candidateFeatures(candidates: readonly CandidateEvidence[], quer
 
   const features = new Map<string, number[]>();
   for (const { paperId, lexicalRank } of candidates) {
-    const paper = corpus.byPaper.get(paperId);
+    const paper = corpus.termsOf(paperId);
     const bigramHits = paper && query.bigrams.length > 0 ? query.bigrams.filter((pair) => paper.bigrams.has(pair)).length / query.bigrams.length : 0;
     features.set(paperId, [
       lexicalNormalised.get(paperId) ?? 0,
@@ -132,7 +143,7 @@ export function candidateFeatures(candidates: readonly CandidateEvidence[], quer
       paper ? coverage(query, paper.terms) : 0,
       paper ? coverage(query, paper.titleTerms) : 0,
       bigramHits,
-      paper ? Math.max(0, ...paper.sentenceTerms.map((terms) => coverage(query, terms))) : 0,
+      paper ? bestSentenceCoverage(query, paper) : 0,
     ]);
   }
   return features;

@@ -3,13 +3,20 @@ import type { Paper } from '../corpus/types.ts';
 import { createEmbeddings, createEmbeddingsById } from '../embeddings/create-embeddings.ts';
 import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
 import { IndexNotReadyError } from '../errors.ts';
-import { buildIndex, isIndexCurrent, type BuildPhase } from '../index/build-index.ts';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { buildIndex, isIndexCurrent, LAST_REPORT_FILE, newBuildId, NoValidPapersError, type BuildPhase } from '../index/build-index.ts';
 import { IndexDirectory } from '../index/index-directory.ts';
-import { loadIndex, readManifest, type LoadedIndex } from '../index/load-index.ts';
+import { ingestReportSchema, type IngestReport } from '../index/ingest-report.ts';
+import { loadIndex, readManifest, readReport, type LoadedIndex } from '../index/load-index.ts';
 import { similarityCalibration } from '../index/similarity-calibration.ts';
+import { watchSeeds } from '../index/watch-seeds.ts';
+import type { ReadSeedsOptions } from '../corpus/read-seeds.ts';
 import { HybridRetriever } from './hybrid-retriever.ts';
 import { KeywordRetriever } from './keyword-retriever.ts';
-import { parseSeedFiles } from '../corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../corpus/read-seeds.ts';
+import { allowedPaperIds, hasFilters, matchesFilters, type PaperFilters } from './paper-filters.ts';
+import { rankerFromFile, shippedRanker, type LinearRanker } from './linear-ranker.ts';
 import { corpusTerms } from './paper-terms.ts';
 import type { PaperHit, SearchOptions } from './types.ts';
 
@@ -30,6 +37,38 @@ export interface EmbedderFactory {
 export interface LiveIndex {
   index: LoadedIndex;
   retriever: HybridRetriever;
+  /** The ingest report of the build that made this index, when known. */
+  report?: IngestReport | null;
+}
+
+/** The report of the last build in DATA_DIR (failed ones included), or null. */
+async function readLastReport(dataDir: string): Promise<IngestReport | null> {
+  try {
+    return ingestReportSchema.parse(JSON.parse(await fs.readFile(path.join(dataDir, LAST_REPORT_FILE), 'utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/** What started a build, shown in GET /api/index. */
+export type BuildTrigger = 'start' | 'admin' | 'upload' | 'seeds-changed';
+
+export interface BuildState {
+  buildId: string;
+  trigger: BuildTrigger;
+  startedAt: string;
+  phase: BuildPhase;
+  done: number;
+  total: number;
+}
+
+/** GET /api/index: the live build, the one in progress and the last report. */
+export interface IndexInfo {
+  live: { buildId: string | null; builtAt: string; papers: number; chunks: number; vectors: number; embedder: string; buildMs: number } | null;
+  building: BuildState | null;
+  /** Another build was asked for while this one runs (files changed again): it follows. */
+  queued: boolean;
+  lastReport: IngestReport | null;
 }
 
 export interface LibraryStatus {
@@ -50,17 +89,24 @@ export class PaperLibrary {
   /** BM25 over the parsed papers while the first full index builds; dropped once it is live. */
   private keyword: KeywordRetriever | null = null;
   private rebuilding: Promise<LiveIndex> | null = null;
+  private building: BuildState | null = null;
+  private queuedTrigger: BuildTrigger | null = null;
+  private lastReport: IngestReport | null = null;
+  /** Called when a build finishes, with its report (built or failed). */
+  onReport?: (report: IngestReport) => void;
   private readonly embedders = new Map<string, IdentifiedEmbeddings>();
   onBuildProgress?: (phase: BuildPhase, done: number, total: number) => void;
   onSwap?: (live: LiveIndex) => void;
 
   private readonly embedderFactory: EmbedderFactory;
+  private readonly ranker: LinearRanker;
 
   constructor(
     private readonly config: Config,
     private readonly logger: LibraryLogger,
     embedderFactory?: EmbedderFactory,
   ) {
+    this.ranker = config.RANKER_WEIGHTS ? rankerFromFile(config.RANKER_WEIGHTS) : shippedRanker();
     this.embedderFactory = embedderFactory ?? {
       select: () => createEmbeddings(config, logger),
       byId: (id) => createEmbeddingsById(id, config),
@@ -97,10 +143,14 @@ export class PaperLibrary {
     return this.live;
   }
 
+  /** Metadata filters become the allowed paper set here, so the retriever only ever sees ids. */
   async search(query: string, options: SearchOptions): Promise<PaperHit[]> {
+    const { filters, ...rest } = options;
     const keyword = this.keywordOnly;
-    if (keyword) return keyword.search(query, options);
-    return this.requireLive().retriever.search(query, options);
+    if (keyword) return keyword.search(query, { ...rest, paperIds: allowedPaperIds(keyword.papers, filters, rest.paperIds) });
+    const live = this.requireLive();
+    if (!hasFilters(filters)) return live.retriever.search(query, rest);
+    return live.retriever.search(query, { ...rest, paperIds: allowedPaperIds(live.index.papers, filters, rest.paperIds) });
   }
 
   getPaper(paperId: string): Paper | undefined {
@@ -113,13 +163,42 @@ export class PaperLibrary {
    */
   private async serveKeywordsMeanwhile(): Promise<void> {
     try {
-      const corpus = await parseSeedFiles(this.config.SEEDS_DIR);
+      const corpus = await parseSeedFiles(this.config.SEEDS_DIR, this.ingestOptions);
       if (this.live) return;
       this.keyword = KeywordRetriever.build(corpus.papers);
       this.logger.info(`serving keyword-only answers over ${corpus.papers.length} papers while the full index builds`);
     } catch (error) {
       this.logger.warn(`keyword-only answers unavailable during the build: ${(error as Error).message}`);
     }
+  }
+
+  countPapers(filters?: PaperFilters): number {
+    const papers = this.live?.index.papers ?? [];
+    return hasFilters(filters) ? papers.filter((paper) => matchesFilters(paper, filters)).length : papers.length;
+  }
+
+  private get ingestOptions(): ReadSeedsOptions {
+    return { titleOnly: this.config.INGEST_TITLE_ONLY, maxFileBytes: this.config.INGEST_MAX_FILE_MB * 1024 * 1024 };
+  }
+
+  indexInfo(): IndexInfo {
+    const manifest = this.live?.index.manifest;
+    return {
+      live: manifest
+        ? {
+            buildId: this.live?.report?.buildId ?? null,
+            builtAt: manifest.builtAt,
+            papers: manifest.counts.papers,
+            chunks: manifest.counts.chunks,
+            vectors: manifest.counts.vectors,
+            embedder: manifest.embedder.id,
+            buildMs: manifest.buildMs,
+          }
+        : null,
+      building: this.building ? { ...this.building } : null,
+      queued: this.queuedTrigger !== null,
+      lastReport: this.lastReport,
+    };
   }
 
   private async embedderById(id: string): Promise<IdentifiedEmbeddings> {
@@ -147,6 +226,7 @@ export class PaperLibrary {
    */
   async start(): Promise<LiveIndex> {
     const directory = new IndexDirectory(this.config.DATA_DIR);
+    this.lastReport = await readLastReport(this.config.DATA_DIR);
     const folder = await directory.current();
     if (folder) {
       try {
@@ -157,13 +237,13 @@ export class PaperLibrary {
         // 2 cores the workers' start-up would slow the index load, and /api/health reports
         // "ok" as soon as the index can answer. A question that arrives first queues behind it.
         const warmUp = () => void embeddings.embedQuery('warm-up').catch(() => undefined);
-        if (await isIndexCurrent(index.manifest, this.config.SEEDS_DIR, embeddings.id)) {
-          this.swapIn(index);
+        if (await isIndexCurrent(index.manifest, this.config.SEEDS_DIR, embeddings.id, this.ingestOptions)) {
+          this.swapIn(index, await readReport(folder));
           warmUp();
           this.logger.info(`index loaded: ${index.manifest.counts.papers} papers, ${index.manifest.counts.vectors} vectors, embedder ${embeddings.id}`);
           return this.live!;
         }
-        this.swapIn(index);
+        this.swapIn(index, await readReport(folder));
         warmUp();
         this.logger.warn('index is stale (seeds changed): serving it while a new one is built');
       } catch (error) {
@@ -173,34 +253,108 @@ export class PaperLibrary {
       this.logger.info(`no index in ${this.config.DATA_DIR}: building one (first start)`);
     }
     if (!this.live) await this.serveKeywordsMeanwhile();
-    return this.rebuild();
+    return this.rebuild('start');
   }
 
   /** Builds a new index aside and swaps it in; concurrent calls share one build. */
-  rebuild(): Promise<LiveIndex> {
+  rebuild(trigger: BuildTrigger = 'admin'): Promise<LiveIndex> {
     if (this.rebuilding) return this.rebuilding;
+    const buildId = newBuildId();
+    this.building = { buildId, trigger, startedAt: new Date().toISOString(), phase: 'parse', done: 0, total: 1 };
     this.rebuilding = (async () => {
       try {
         const embeddings = await this.selectedEmbedder();
+        // A watcher event for files that ended up as they were (or an upload already built) changes nothing.
+        if (trigger === 'seeds-changed' && this.live && (await isIndexCurrent(this.live.index.manifest, this.config.SEEDS_DIR, embeddings.id, this.ingestOptions))) {
+          this.logger.info('seed files changed but the corpus is the same: no rebuild needed');
+          return this.live;
+        }
         const started = performance.now();
         const result = await buildIndex({
           seedsDir: this.config.SEEDS_DIR,
           dataDir: this.config.DATA_DIR,
           embeddings,
-          onProgress: this.onBuildProgress,
-          onParseProblem: (problem) => this.logger.warn(`seed ${problem.file}:${problem.line}: ${problem.reason}`),
+          buildId,
+          ingest: this.ingestOptions,
+          onProgress: (phase, done, total) => {
+            if (this.building?.buildId === buildId) Object.assign(this.building, { phase, done, total });
+            this.onBuildProgress?.(phase, done, total);
+          },
+          onParseProblem: (problem) => {
+            if (problem.kind !== 'note') this.logger.warn(`seed ${problem.file}:${problem.line}: ${problem.reason}`);
+          },
         });
         const index = await loadIndex(result.folder, embeddings);
-        this.swapIn(index);
+        this.swapIn(index, result.report);
+        this.recordReport(result.report);
         this.logger.info(
           `index built in ${((performance.now() - started) / 1000).toFixed(1)} s: ${result.manifest.counts.papers} papers, ${result.manifest.counts.vectors} vectors (${result.embeddedCount} newly embedded), embedder ${embeddings.id}`,
         );
         return this.live!;
+      } catch (error) {
+        if (error instanceof NoValidPapersError) this.recordReport(error.report);
+        throw error;
       } finally {
         this.rebuilding = null;
+        this.building = null;
+        this.startQueuedBuild();
       }
     })();
     return this.rebuilding;
+  }
+
+  /**
+   * Asks for a build without waiting for it. During a build the request is remembered and one
+   * more build follows, so files that changed mid-build are never missed; a build that fails
+   * is logged and the previous index keeps serving.
+   */
+  requestRebuild(trigger: BuildTrigger): { buildId: string | null; queued: boolean } {
+    if (this.rebuilding) {
+      this.queuedTrigger = trigger;
+      return { buildId: null, queued: true };
+    }
+    this.rebuild(trigger).catch((error: unknown) => this.logger.error(`rebuild (${trigger}) failed: ${(error as Error).message}; still serving the previous index`));
+    return { buildId: this.building?.buildId ?? null, queued: false };
+  }
+
+  /** The id of the build running now, if any. */
+  get currentBuildId(): string | null {
+    return this.building?.buildId ?? null;
+  }
+
+  /** Settles when no build runs or is queued any more, with the last report (the running build's, or a queued one's after it). */
+  async waitForBuild(): Promise<IngestReport | null> {
+    for (;;) {
+      const running = this.rebuilding;
+      if (!running) return this.lastReport;
+      await running.catch(() => undefined);
+      // A queued build starts in the finally of the one that just ended: wait for it too.
+      if (!this.rebuilding) return this.lastReport;
+    }
+  }
+
+  private startQueuedBuild(): void {
+    const trigger = this.queuedTrigger;
+    if (!trigger) return;
+    this.queuedTrigger = null;
+    this.requestRebuild(trigger);
+  }
+
+  private recordReport(report: IngestReport): void {
+    this.lastReport = report;
+    this.onReport?.(report);
+  }
+
+  /**
+   * Rebuilds when files in SEEDS_DIR (or its uploads/) change, after they have been quiet for
+   * the debounce time; off with SEEDS_WATCH=0. Returns the function that stops watching.
+   */
+  watchSeedsDir(): () => void {
+    if (!this.config.SEEDS_WATCH) return () => {};
+    return watchSeeds(this.config.SEEDS_DIR, this.config.SEEDS_WATCH_DEBOUNCE_MS, (files) => {
+      this.logger.info(`seed files changed (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}): rebuilding in the background`);
+      this.requestRebuild('seeds-changed');
+    }, (message) => this.logger.warn(message));
   }
 
   /**
@@ -223,7 +377,8 @@ export class PaperLibrary {
           const index = await loadIndex(folder, await this.embedderById(manifest.embedder.id));
           if (this.rebuilding) return;
           failedFolder = null;
-          this.swapIn(index);
+          this.swapIn(index, await readReport(folder));
+          this.lastReport = (await readLastReport(this.config.DATA_DIR)) ?? this.lastReport;
           this.logger.info(`switched to the index built by another process: ${index.manifest.counts.papers} papers, embedder ${index.manifest.embedder.id}`);
         } catch (error) {
           this.logger.warn(`could not load the new index: ${(error as Error).message}; still serving the previous one`);
@@ -236,8 +391,8 @@ export class PaperLibrary {
     return () => clearInterval(timer);
   }
 
-  private swapIn(index: LoadedIndex): void {
-    this.live = { index, retriever: new HybridRetriever(index) };
+  private swapIn(index: LoadedIndex, report?: IngestReport | null): void {
+    this.live = { index, retriever: new HybridRetriever(index, { ranker: this.ranker }), report: report ?? null };
     this.keyword = null;
     // Derived per-index data (term sets, similarity calibration: a few hundred ms) is made
     // right after the swap, off the start-up path, so the first question rarely pays for it.

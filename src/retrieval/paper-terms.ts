@@ -1,28 +1,39 @@
-import type { LoadedIndex } from '../index/load-index.ts';
+import { LRUCache } from 'lru-cache';
 import { splitSentences } from '../corpus/sentences.ts';
+import type { LoadedIndex } from '../index/load-index.ts';
 import { analyze } from '../text/terms.ts';
 
 /**
- * What each paper's text holds in analysed terms, computed once per loaded index: the
- * term sets and adjacent-term pairs that coverage and phrase features are read from, and
- * document frequencies for weighting the query's terms by rarity.
+ * What each paper's text holds in analysed terms: the term sets and adjacent-term pairs
+ * that coverage and phrase features are read from. Document frequencies (for weighting a
+ * query's terms by rarity) are counted once per loaded index; a paper's own term data is
+ * made when a query first needs it and kept in a bounded cache, so a corpus of 100k papers
+ * does not hold every paper's sets in memory.
  */
 export interface PaperTerms {
   terms: Set<string>;
   titleTerms: Set<string>;
   /** Adjacent analysed terms ("masked language", "language model"), stopwords skipped. */
   bigrams: Set<string>;
-  /** Terms of each abstract sentence: a query's words meeting in one sentence say more than scattered ones. */
-  sentenceTerms: Set<string>[];
+  /**
+   * Which abstract sentences hold each term (a query's words meeting in one sentence say
+   * more than scattered ones): term → sentence positions, so a query looks up its few
+   * terms instead of testing every sentence.
+   */
+  sentencesWithTerm: Map<string, number[]>;
+  sentenceCount: number;
 }
 
 export interface CorpusTerms {
-  byPaper: Map<string, PaperTerms>;
   documentFrequency: Map<string, number>;
   paperCount: number;
+  /** Undefined for a paper the index does not hold. */
+  termsOf(paperId: string): PaperTerms | undefined;
 }
 
 const cache = new WeakMap<LoadedIndex, CorpusTerms>();
+/** Papers whose term data stays in memory: a few queries' worth of candidates. */
+const PAPERS_CACHED = 5000;
 
 export function bigramsOf(terms: readonly string[]): string[] {
   const pairs: string[] = [];
@@ -30,24 +41,48 @@ export function bigramsOf(terms: readonly string[]): string[] {
   return pairs;
 }
 
+export function paperTerms(title: string, abstract: string): PaperTerms {
+  const titleTerms = analyze(title);
+  const abstractTerms = analyze(abstract);
+  const sentences = splitSentences(abstract);
+  const sentencesWithTerm = new Map<string, number[]>();
+  sentences.forEach((sentence, position) => {
+    for (const term of new Set(analyze(sentence.text))) {
+      const positions = sentencesWithTerm.get(term);
+      if (positions) positions.push(position);
+      else sentencesWithTerm.set(term, [position]);
+    }
+  });
+  return {
+    terms: new Set([...titleTerms, ...abstractTerms]),
+    titleTerms: new Set(titleTerms),
+    bigrams: new Set([...bigramsOf(titleTerms), ...bigramsOf(abstractTerms)]),
+    sentencesWithTerm,
+    sentenceCount: sentences.length,
+  };
+}
+
 export function corpusTerms(index: LoadedIndex): CorpusTerms {
   let terms = cache.get(index);
   if (terms) return terms;
-  const byPaper = new Map<string, PaperTerms>();
   const documentFrequency = new Map<string, number>();
   for (const paper of index.papers) {
-    const titleTerms = analyze(paper.title);
-    const abstractTerms = analyze(paper.abstract);
-    const all = new Set([...titleTerms, ...abstractTerms]);
-    byPaper.set(paper.id, {
-      terms: all,
-      titleTerms: new Set(titleTerms),
-      bigrams: new Set([...bigramsOf(titleTerms), ...bigramsOf(abstractTerms)]),
-      sentenceTerms: splitSentences(paper.abstract).map((sentence) => new Set(analyze(sentence.text))),
-    });
-    for (const term of all) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    for (const term of new Set([...analyze(paper.title), ...analyze(paper.abstract)])) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
-  terms = { byPaper, documentFrequency, paperCount: index.papers.length };
+  const byPaper = new LRUCache<string, PaperTerms>({ max: PAPERS_CACHED });
+  terms = {
+    documentFrequency,
+    paperCount: index.papers.length,
+    termsOf(paperId) {
+      const cached = byPaper.get(paperId);
+      if (cached) return cached;
+      const paper = index.paperById.get(paperId);
+      if (!paper) return undefined;
+      const made = paperTerms(paper.title, paper.abstract);
+      byPaper.set(paperId, made);
+      return made;
+    },
+  };
   cache.set(index, terms);
   return terms;
 }

@@ -1,4 +1,7 @@
 import type { Paper } from '../corpus/types.ts';
+import type { PaperFilters } from './paper-filters.ts';
+
+export type { PaperFilters } from './paper-filters.ts';
 
 /** Scores kept per paper for debugging and for the UI's "show retrieval" view. */
 export interface RetrievalScores {
@@ -38,6 +41,8 @@ export interface SearchOptions {
   k: number;
   /** Restrict results to these papers. */
   paperIds?: string[];
+  /** Restrict results to papers whose metadata passes these filters (resolved to paperIds before retrieval). */
+  filters?: PaperFilters;
 }
 
 export interface IndexStatus {
@@ -57,4 +62,6 @@ export interface SearchService {
   /** Throws IndexNotReadyError while no index is loaded. */
   search(query: string, options: SearchOptions): Promise<PaperHit[]>;
   getPaper(paperId: string): Paper | undefined;
+  /** How many papers of the live index pass the filters (all of them without filters); 0 before the first index. */
+  countPapers(filters?: PaperFilters): number;
 }

@@ -6,8 +6,9 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { PROJECT_ROOT } from '../config.ts';
+import { describePaper } from '../retrieval/paper-metadata.ts';
 import { mcpHttpRoutes, sendJsonRpcError } from '../mcp/http-routes.ts';
-import { adminRoutes } from './api/admin.ts';
+import { adminRoutes, uploadRoute } from './api/admin.ts';
 import { apiNotFound, errorHandler, sendError } from './api/errors.ts';
 import { apiRoutes } from './api/routes.ts';
 import type { AppDependencies } from './dependencies.ts';
@@ -114,6 +115,8 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
     // One budget across the APIs: they run the same pipeline.
     app.use(['/api/ask', '/api/search', '/v1/chat/completions', '/mcp'], limiter);
   }
+  // Uploads are raw file bytes, so their route comes before the JSON body parser.
+  if (dependencies.indexAdmin && dependencies.uploads) app.post('/api/admin/papers', ...uploadRoute(dependencies.indexAdmin, dependencies.uploads, options.adminToken));
   app.use('/api', express.json({ limit: options.bodyLimit, strict: false, type: () => true }));
   app.use('/api', (request, response, next) => {
     if (request.method === 'POST' && (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body))) {
@@ -134,7 +137,10 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
       sendOpenAiError(response, { status: 401, code: 'invalid_api_key', message: 'A valid Authorization: Bearer <API_TOKEN> header is required.' }),
     ),
     express.json({ limit: CHAT_BODY_LIMIT, strict: false, type: () => true }),
-    openAiRoutes(dependencies.askService),
+    openAiRoutes(dependencies.askService, (paperId) => {
+      const paper = dependencies.searchService.getPaper(paperId);
+      return paper ? describePaper(paper) : '';
+    }),
     errorHandler(logger, sendOpenAiError),
   );
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksForPapers, asksForQuantity, isFollowUp, looksLikeInjection, specificNames } from '../../src/answer/question-analysis.ts';
+import { asksForComparison, asksForPapers, asksForQuantity, isFollowUp, looksLikeInjection, specificNames, statesComparison } from '../../src/answer/question-analysis.ts';
 
 describe('looksLikeInjection', () => {
   it.each([
@@ -58,5 +58,24 @@ describe('asksForQuantity', () => {
     ['What does the method propose?', false],
   ])('%s → %s', (question, expected) => {
     expect(asksForQuantity(question)).toBe(expected);
+  });
+});
+
+describe('comparison questions and sentences', () => {
+  it.each([
+    ['Which backbones did it beat?', true],
+    ['How does it compare with Swin-T?', true],
+    ['What baselines were used?', true],
+    ['What datasets did they use?', false],
+  ])('asksForComparison(%s) → %s', (question, expected) => {
+    expect(asksForComparison(question)).toBe(expected);
+  });
+
+  it.each([
+    ['Experiments show HorNet outperform Swin Transformers and ConvNeXt by a large margin.', true],
+    ['It achieves state-of-the-art results on COCO.', true],
+    ['We construct a new family of generic vision backbones.', false],
+  ])('statesComparison(%s) → %s', (sentence, expected) => {
+    expect(statesComparison(sentence)).toBe(expected);
   });
 });

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -7,6 +9,8 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The server's SEEDS_DIR (a copy of seeds/ the tests may add files to), or '' for an external server. */
+    seedsDir: string;
   }
 }
 
@@ -51,7 +55,9 @@ async function waitUntilIndexed(url: string, child: ChildProcess | null): Promis
 /**
  * Starts `tsx src/main.ts` on a free loopback port with the default data directory (so the
  * index built on a first run is reused), waits until /api/health says "ok", and hands the
- * URL to the tests. PAPERCHAT_URL=http://… uses an already running server instead.
+ * URL to the tests. SEEDS_DIR is a temporary copy of seeds/ (same names and bytes, so the
+ * index stays current) that the ingest test drops files into while the server runs.
+ * PAPERCHAT_URL=http://… uses an already running server instead.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const external = process.env.PAPERCHAT_URL;
@@ -59,13 +65,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const url = external.replace(/\/+$/, '');
     await waitUntilIndexed(url, null);
     project.provide('baseUrl', url);
+    project.provide('seedsDir', '');
     return async () => {};
   }
+  const seedsDir = await mkdtemp(path.join(tmpdir(), 'paperchat-browser-seeds-'));
+  await cp(path.join(ROOT, 'seeds'), seedsDir, { recursive: true, filter: (source) => !source.includes(`${path.sep}uploads`) });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(ROOT, 'data'), LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(ROOT, 'data'), SEEDS_DIR: seedsDir, SEEDS_WATCH: '1', SEEDS_WATCH_DEBOUNCE_MS: '300', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
     // Its own process group, so teardown stops tsx and the server under it.
     detached: true,
@@ -94,5 +103,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   }
   project.provide('baseUrl', url);
-  return stop;
+  project.provide('seedsDir', seedsDir);
+  return async () => {
+    await stop();
+    await rm(seedsDir, { recursive: true, force: true });
+  };
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaperchatError } from '../../src/errors.ts';
-import { parseSeedFiles, parseSeedText } from '../../src/corpus/parse-seeds.ts';
+import { parseSeedText } from '../../src/corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../../src/corpus/read-seeds.ts';
 
 /** An abstract-sized paragraph (well over the 300-character title limit). */
 function abstract(topic: string, extra = ''): string {
@@ -126,12 +127,13 @@ describe('parseSeedFiles', () => {
     });
     const corpus = await parseSeedFiles(root);
     expect(corpus.entryCount).toBe(5);
-    expect(corpus.problems).toEqual([]);
+    // notes.md is listed as ignored, not read.
+    expect(corpus.problems).toEqual([{ file: 'notes.md', line: 0, text: '', reason: 'ignored: not a supported seed file type', kind: 'note' }]);
     expect(corpus.papers.map((p) => p.title)).toEqual(['VIOLET : End-to-End Transformers', 'Other Paper', 'Only In B']);
     expect(corpus.papers[0]?.sources).toEqual([
-      { file: '001_a.txt', line: 1 },
-      { file: '001_a.txt', line: 5 },
-      { file: '002_b.txt', line: 1 },
+      { file: '001_a.txt', line: 1, format: 'hf-page' },
+      { file: '001_a.txt', line: 5, format: 'hf-page' },
+      { file: '002_b.txt', line: 1, format: 'hf-page' },
     ]);
     expect(corpus.papers[1]?.links).toEqual(['https://github.com/org/other']);
     expect(corpus.papers[0]?.links).toEqual([]);
@@ -143,7 +145,7 @@ describe('parseSeedFiles', () => {
     expect(corpus.papers).toHaveLength(1);
     expect(corpus.papers[0]?.abstract).toBe(abstract('one'));
     expect(corpus.problems).toEqual([
-      { file: '001.txt', line: 3, text: 'Same Title', reason: expect.stringMatching(/different abstract/) },
+      { file: '001.txt', line: 3, text: 'Same Title', reason: expect.stringMatching(/different abstract/), kind: 'conflict' },
     ]);
   });
 

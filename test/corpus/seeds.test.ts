@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkCorpus } from '../../src/corpus/chunk.ts';
-import { parseSeedFiles } from '../../src/corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../../src/corpus/read-seeds.ts';
 import type { ParsedCorpus } from '../../src/corpus/types.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,10 +46,10 @@ describe('the real seed files', () => {
     expect(corpus.papers[0]?.title).toBe(
       'TreeFormer: a Semi-Supervised Transformer-based Framework for Tree Counting from a Single High Resolution Image',
     );
-    expect(corpus.papers[0]?.sources).toEqual([{ file: '000_04f2577f88da2c2c.txt', line: 11 }]);
+    expect(corpus.papers[0]?.sources).toEqual([{ file: '000_04f2577f88da2c2c.txt', line: 11, format: 'hf-page' }]);
     const vinvl = corpus.papers.find((p) => p.title.startsWith('VinVL'));
     expect(vinvl?.title).toBe('VinVL: Revisiting Visual Representations in Vision-Language Models');
-    expect(vinvl?.sources).toEqual([{ file: '003_d49009455ae65f01.txt', line: 3 }]);
+    expect(vinvl?.sources).toEqual([{ file: '003_d49009455ae65f01.txt', line: 3, format: 'hf-page' }]);
   });
 
   it('extracts clean links', () => {

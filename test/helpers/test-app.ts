@@ -32,7 +32,14 @@ export async function startTestApp(options: { appOptions?: Partial<AppOptions>; 
   const metrics = createMetrics();
   const pipeline = new AnswerPipeline(library, options.provider, { onLlmError: (provider) => metrics.llmErrors.inc({ provider }) });
   const app = createApp(
-    { searchService: library, askService: pipeline, logger: pino({ level: 'silent' }), indexAdmin: library, metrics },
+    {
+      searchService: library,
+      askService: pipeline,
+      logger: pino({ level: 'silent' }),
+      indexAdmin: library,
+      metrics,
+      uploads: { seedsDir: config.SEEDS_DIR, maxBytes: config.UPLOAD_MAX_MB * 1024 * 1024, titleOnly: config.INGEST_TITLE_ONLY },
+    },
     { ...DEFAULT_APP_OPTIONS, ...options.appOptions },
   );
   const running = await startServer(app, { port: 0, host: '127.0.0.1' });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.ts';
-import { parseSeedFiles } from '../../src/corpus/parse-seeds.ts';
+import { parseSeedFiles } from '../../src/corpus/read-seeds.ts';
 import type { LexicalHit } from '../../src/index/lexical-index.ts';
 import { MiniSearchLexicalIndex } from '../../src/index/minisearch-lexical-index.ts';
 import { PostingsLexicalIndex } from '../../src/index/postings-lexical-index.ts';

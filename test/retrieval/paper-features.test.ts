@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { LinearRanker, MIN_MAX_FUSION, shippedRanker } from '../../src/retrieval/linear-ranker.ts';
 import { candidateFeatures, FEATURE_NAMES, queryTerms, type CandidateEvidence } from '../../src/retrieval/paper-features.ts';
-import type { CorpusTerms } from '../../src/retrieval/paper-terms.ts';
+import type { CorpusTerms, PaperTerms } from '../../src/retrieval/paper-terms.ts';
+
+const papers = new Map<string, PaperTerms>([
+  ['a', { terms: new Set(['mask', 'languag', 'model', 'pretrain']), titleTerms: new Set(['mask']), bigrams: new Set(['mask languag']), sentencesWithTerm: new Map([['mask', [0]], ['languag', [0]], ['pretrain', [1]]]), sentenceCount: 2 }],
+  ['b', { terms: new Set(['languag', 'model', 'pretrain']), titleTerms: new Set(), bigrams: new Set(), sentencesWithTerm: new Map([['languag', [0]], ['model', [0]], ['pretrain', [0]]]), sentenceCount: 1 }],
+  ['c', { terms: new Set(['languag', 'model']), titleTerms: new Set(), bigrams: new Set(), sentencesWithTerm: new Map([['languag', [0]], ['model', [0]]]), sentenceCount: 1 }],
+]);
 
 const corpus: CorpusTerms = {
   paperCount: 3,
   documentFrequency: new Map([['mask', 1], ['languag', 3], ['model', 3], ['pretrain', 2]]),
-  byPaper: new Map([
-    ['a', { terms: new Set(['mask', 'languag', 'model', 'pretrain']), titleTerms: new Set(['mask']), bigrams: new Set(['mask languag']), sentenceTerms: [new Set(['mask', 'languag']), new Set(['pretrain'])] }],
-    ['b', { terms: new Set(['languag', 'model', 'pretrain']), titleTerms: new Set(), bigrams: new Set(), sentenceTerms: [new Set(['languag', 'model', 'pretrain'])] }],
-    ['c', { terms: new Set(['languag', 'model']), titleTerms: new Set(), bigrams: new Set(), sentenceTerms: [new Set(['languag', 'model'])] }],
-  ]),
+  termsOf: (paperId) => papers.get(paperId),
 };
 
 const candidates: CandidateEvidence[] = [

@@ -64,7 +64,9 @@ describe('GET /api/papers/:id', () => {
     const paper = (await (await fetch(`${app.url}/api/papers/${hit!.paperId}`)).json()) as { title: string; abstract: string; links: string[]; sources: unknown[] };
     expect(paper.title).toContain('EventFormer');
     expect(paper.links).toEqual(['https://github.com/example/eventformer']);
-    expect(paper.sources).toEqual([{ file: '000_fixture.txt', line: expect.any(Number) }]);
+    expect(paper.sources).toEqual([{ file: '000_fixture.txt', line: expect.any(Number), format: 'hf-page' }]);
+    // A page dump carries no bibliographic metadata: the fields are there, empty.
+    expect(paper).toMatchObject({ authors: [], year: null, venue: null, doi: null, arxivId: null, tags: [], urls: {} });
     const missing = await fetch(`${app.url}/api/papers/does-not-exist`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });

@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { asksForPapers, asksForQuantity, isFollowUp } from '../question-analysis.ts';
+import { asksForComparison, asksForPapers, asksForQuantity, isFollowUp, statesComparison } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 interface ScoredSentence {
@@ -19,6 +19,12 @@ const PAPER_RANK_WEIGHT = 0.15;
 /** In a follow-up the first source is the paper being discussed: stay with it. */
 const FOLLOW_UP_RANK_WEIGHT = 0.5;
 const QUANTITY_BONUS = 0.08;
+/**
+ * "Which backbones did it beat?" is answered by the sentence reporting the comparison
+ * ("…outperform Swin and ConvNeXt"), not by one that repeats the question's noun ("…a family
+ * of backbones named X"): the cue must outweigh a full lexical match (0.6 × overlap).
+ */
+const COMPARISON_BONUS = 0.3;
 /** Weight of question terms a further sentence adds that the chosen ones lack. */
 const NEW_COVERAGE_WEIGHT = 0.5;
 
@@ -50,6 +56,7 @@ function weightedTerms(question: string, sources: AnswerSource[]): Map<string, n
 function scoreSentences(input: GenerationInput): ScoredSentence[] {
   const questionTerms = weightedTerms(input.question, input.sources);
   const wantsNumber = asksForQuantity(input.question);
+  const wantsComparison = asksForComparison(input.question);
   const rankWeight = input.history.length > 0 && isFollowUp(input.question) ? FOLLOW_UP_RANK_WEIGHT : PAPER_RANK_WEIGHT;
   const scored: ScoredSentence[] = [];
   input.sources.forEach((source, rank) => {
@@ -57,6 +64,7 @@ function scoreSentences(input: GenerationInput): ScoredSentence[] {
       const similarity = source.sentenceSimilarities?.[sentenceIndex] ?? 0;
       let score = similarity + LEXICAL_WEIGHT * overlapScore(questionTerms, `${sentence.text}`) + rankWeight / (rank + 1);
       if (wantsNumber && /\d/.test(sentence.text)) score += QUANTITY_BONUS;
+      if (wantsComparison && statesComparison(sentence.text)) score += COMPARISON_BONUS;
       scored.push({ source, sentenceIndex, text: sentence.text, score });
     });
   });

@@ -50,8 +50,8 @@ export class CompletionIdentity {
   readonly id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
   readonly created = Math.floor(Date.now() / 1000);
 
-  completion(result: AskResult, promptText: string): ChatCompletion {
-    const content = answerWithSources(result);
+  completion(result: AskResult, promptText: string, describe?: (paperId: string) => string): ChatCompletion {
+    const content = answerWithSources(result, describe);
     return {
       id: this.id,
       object: 'chat.completion',

@@ -17,7 +17,7 @@ const MODEL = { id: MODEL_ID, object: 'model', created: 1_700_000_000, owned_by:
  * the citations, optionally usage, then `[DONE]`. Text is relayed as the model writes it; the
  * citation cleanup (dropping markers that point at no source) shows only in the non-streamed form.
  */
-async function streamCompletion(request: Request, response: Response, body: ChatCompletionRequest, askService: AskService): Promise<void> {
+async function streamCompletion(request: Request, response: Response, body: ChatCompletionRequest, askService: AskService, describe?: DescribePaper): Promise<void> {
   const signal = clientSignal(request);
   // As on /api/ask: errors before the first event still get a normal status (503 while indexing).
   const events = askService.askStream(body.ask, signal)[Symbol.asyncIterator]();
@@ -35,7 +35,7 @@ async function streamCompletion(request: Request, response: Response, body: Chat
         sse.sendData(identity.contentChunk(event.text));
         continue;
       }
-      const sources = formatSourcesList(event.result.citations);
+      const sources = formatSourcesList(event.result.citations, describe);
       if (sources) {
         completionText += sources;
         sse.sendData(identity.contentChunk(sources));
@@ -54,7 +54,10 @@ async function streamCompletion(request: Request, response: Response, body: Chat
 }
 
 /** `/v1`: the OpenAI chat-completions surface over the same answer pipeline as /api/ask. */
-export function openAiRoutes(askService: AskService): Router {
+/** The byline and link of a cited paper for the Sources list (authors, year, venue, DOI / arXiv link). */
+export type DescribePaper = (paperId: string) => string;
+
+export function openAiRoutes(askService: AskService, describe?: DescribePaper): Router {
   const router = Router();
 
   router.get('/models', (_request, response) => {
@@ -72,11 +75,11 @@ export function openAiRoutes(askService: AskService): Router {
   router.post('/chat/completions', async (request, response) => {
     const body = chatCompletionRequestSchema.parse(request.body);
     if (body.stream) {
-      await streamCompletion(request, response, body, askService);
+      await streamCompletion(request, response, body, askService, describe);
       return;
     }
     const result = await askService.ask(body.ask, clientSignal(request));
-    response.json(new CompletionIdentity().completion(result, body.promptText));
+    response.json(new CompletionIdentity().completion(result, body.promptText, describe));
   });
 
   router.use(openAiNotFound);

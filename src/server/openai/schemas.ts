@@ -57,6 +57,7 @@ export const chatCompletionRequestSchema = z
     max_completion_tokens: z.number().int().nullish(),
     k: askRequestSchema.shape.k,
     paperIds: askRequestSchema.shape.paperIds,
+    filters: askRequestSchema.shape.filters,
   })
   .transform((body, context): ChatCompletionRequest => {
     const conversation = body.messages.flatMap((message, index) =>
@@ -80,7 +81,7 @@ export const chatCompletionRequestSchema = z
     return {
       stream: body.stream === true,
       includeUsage: body.stream_options?.include_usage === true,
-      ask: { question: question.data, history, k: body.k, ...(body.paperIds ? { paperIds: body.paperIds } : {}) },
+      ask: { question: question.data, history, k: body.k, ...(body.paperIds ? { paperIds: body.paperIds } : {}), ...(body.filters ? { filters: body.filters } : {}) },
       promptText: body.messages.map((message) => message.content).join('\n'),
     };
   });

@@ -77,19 +77,33 @@ export async function getHealth() {
 }
 
 /**
- * @param {string} query @param {{ k?: number, paperIds?: string[], signal?: AbortSignal }} [options]
- * @returns {Promise<Array<{ paperId: string, title: string, score: number, snippet: string, scores: Record<string, number> }>>}
+ * The index as GET /api/index reports it: the live build, the one running and the last report.
+ * @returns {Promise<{ live: { buildId: string | null, builtAt: string, papers: number } | null, building: { buildId: string, phase: string, done: number, total: number, trigger: string } | null, queued: boolean, lastReport: any }>}
+ */
+export async function getIndexInfo() {
+  return (await request('/api/index', { cache: 'no-store' })).json();
+}
+
+/**
+ * @param {string} query @param {{ k?: number, paperIds?: string[], filters?: Record<string, unknown>, signal?: AbortSignal }} [options]
+ * @returns {Promise<Array<{ paperId: string, title: string, score: number, snippet: string, scores: Record<string, number>, authors?: string[], year?: number | null, venue?: string | null }>>}
  */
 export async function search(query, options = {}) {
-  const body = { query, k: options.k ?? 10, ...(options.paperIds ? { paperIds: options.paperIds } : {}) };
+  const body = { query, k: options.k ?? 10, ...(options.paperIds ? { paperIds: options.paperIds } : {}), ...(options.filters ? { filters: options.filters } : {}) };
   const data = await (await request('/api/search', postJson(body, options.signal))).json();
   return Array.isArray(data.results) ? data.results : [];
 }
 
-/** @type {Map<string, Promise<{ paperId: string, title: string, abstract: string, sources: Array<{ file: string, line: number }>, links: string[] }>>} */
+/** @typedef {{ paperId: string, title: string, abstract: string, sources: Array<{ file: string, line: number }>, links: string[], authors?: string[], year?: number | null, venue?: string | null, doi?: string | null, arxivId?: string | null, tags?: string[], urls?: { arxiv?: string, doi?: string, page?: string } }} PaperJson */
+/** @type {Map<string, Promise<PaperJson>>} */
 const paperCache = new Map();
 
-/** Papers don't change while the page is open (a reindex keeps ids stable): cached. @param {string} paperId */
+/** A new index may have changed papers' metadata (ids stay): forget what was cached. */
+export function clearPaperCache() {
+  paperCache.clear();
+}
+
+/** Papers keep their ids across reindexes; cached until a new index is noticed (clearPaperCache). @param {string} paperId */
 export function getPaper(paperId) {
   let cached = paperCache.get(paperId);
   if (!cached) {

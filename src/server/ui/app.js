@@ -1,12 +1,13 @@
 /** paperchat's page: routing between the chat, the papers list and a paper; index status; theme. */
-import { getHealth } from './api.js';
+import { clearPaperCache, getHealth, getIndexInfo } from './api.js';
+import { showIndexReport, updateNotice } from './index-report.js';
 import { byId } from './dom.js';
 import { askAboutPaper, focusComposer, initChat, setPaperCount } from './chat.js';
 import { focusPaperSearch, initPapers, showPaper, showPapers } from './papers.js';
 import { initPopover } from './popover.js';
 import { readSetting, writeSetting } from './store.js';
 
-const VIEWS = ['chat-view', 'papers-view', 'paper-view'];
+const VIEWS = ['chat-view', 'papers-view', 'paper-view', 'index-view'];
 let firstRoute = true;
 
 function route() {
@@ -16,9 +17,10 @@ function route() {
   let view = 'chat-view';
   if (path === '/papers') view = 'papers-view';
   else if (path.startsWith('/paper/')) view = 'paper-view';
+  else if (path === '/index') view = 'index-view';
   for (const id of VIEWS) byId(id).hidden = id !== view;
   for (const tab of document.querySelectorAll('.tabs a')) {
-    const current = (tab.getAttribute('data-view') === 'chat' && view === 'chat-view') || (tab.getAttribute('data-view') === 'papers' && view !== 'chat-view');
+    const current = (tab.getAttribute('data-view') === 'chat' && view === 'chat-view') || (tab.getAttribute('data-view') === 'papers' && (view === 'papers-view' || view === 'paper-view'));
     if (current) tab.setAttribute('aria-current', 'page');
     else tab.removeAttribute('aria-current');
   }
@@ -26,6 +28,9 @@ function route() {
   if (view === 'chat-view') {
     document.title = 'paperchat — ask the papers';
     if (!firstRoute) focusComposer();
+  } else if (view === 'index-view') {
+    document.title = 'Index report · paperchat';
+    void showIndexReport();
   } else if (view === 'papers-view') {
     document.title = 'Papers · paperchat';
     showPapers(params.get('q') ?? '');
@@ -41,10 +46,39 @@ function route() {
 
 // ---------------------------------------------------------------- index status
 
+/** The build whose report the page has seen: a different one means the index changed. @type {string | null | undefined} */
+let seenBuild;
+
+/**
+ * Polls GET /api/index: a finished build the page has not seen yet shows a quiet notice
+ * ("Updated: 5 papers added") linking to the report, and cached papers are refreshed.
+ * @returns {Promise<boolean>} whether a build is running or queued
+ */
+async function pollIndex() {
+  try {
+    const info = await getIndexInfo();
+    const report = info.lastReport;
+    const current = report?.buildId ?? null;
+    if (seenBuild === undefined) seenBuild = current;
+    else if (current !== seenBuild) {
+      seenBuild = current;
+      clearPaperCache();
+      updateNotice(report);
+      if (!byId('index-view').hidden) void showIndexReport();
+    }
+    if (info.building && !byId('index-view').hidden) void showIndexReport();
+    return Boolean(info.building) || info.queued;
+  } catch {
+    return false;
+  }
+}
+
 async function pollHealth() {
   const banner = byId('banner');
   const status = byId('index-status');
-  let next = 60_000;
+  // New papers can arrive at any time (SEEDS_DIR watcher, uploads): check every few seconds.
+  let next = 10_000;
+  if (await pollIndex()) next = 2000;
   try {
     const health = await getHealth();
     setPaperCount(health.papers);

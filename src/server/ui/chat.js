@@ -6,6 +6,7 @@
 import { ApiError, askStream } from './api.js';
 import { announce, byId, formatMs, formatScore, h } from './dom.js';
 import { citationChip, close as closePopover } from './popover.js';
+import { cleanFilters, describeFilters, filterControls } from './filters.js';
 import { renderAnswer, shorten, tidyLatex } from './render.js';
 import { loadActiveId, loadConversations, newConversation, readSetting, saveActiveId, saveConversations, writeSetting } from './store.js';
 
@@ -31,6 +32,8 @@ let paperCount = 0;
 const el = {};
 /** @type {HTMLTextAreaElement} */
 let input;
+/** The chat's metadata filters: kept across questions and reloads until cleared. @type {ReturnType<typeof filterControls>} */
+let chatFilters;
 
 export function initChat() {
   for (const id of ['messages', 'chat-scroll', 'composer', 'send', 'scope', 'conversation-list', 'conversation-title', 'export-chat', 'new-chat', 'show-retrieval', 'sidebar', 'sidebar-toggle', 'scrim']) el[id] = byId(id);
@@ -88,9 +91,74 @@ export function initChat() {
     renderConversationList();
   });
 
+  initFilters();
   renderConversationList();
   renderConversation();
   renderScope();
+}
+
+function initFilters() {
+  const panel = byId('chat-filters');
+  const toggle = byId('filters-toggle');
+  chatFilters = filterControls({
+    idPrefix: 'chat-filter',
+    label: 'Limit answers to papers',
+    onChange: (filters) => {
+      writeSetting('chatFilters', filters ? JSON.stringify(filters) : '');
+      renderFilterScope(filters);
+    },
+  });
+  panel.append(chatFilters.element);
+  let saved;
+  try {
+    saved = cleanFilters(JSON.parse(readSetting('chatFilters') || 'null') ?? undefined);
+  } catch {
+    saved = undefined;
+  }
+  chatFilters.set(saved);
+  renderFilterScope(saved);
+  toggle.addEventListener('click', () => {
+    panel.hidden = !panel.hidden;
+    toggle.setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
+    if (!panel.hidden) /** @type {HTMLInputElement | null} */ (panel.querySelector('input'))?.focus();
+  });
+}
+
+/** The chip above the question box that says what answers are limited to. @param {import('./filters.js').Filters | undefined} filters */
+function renderFilterScope(filters) {
+  const chip = byId('filter-scope');
+  const text = describeFilters(filters);
+  chip.hidden = !text;
+  byId('filters-toggle').classList.toggle('active', Boolean(text));
+  chip.replaceChildren(
+    ...(text
+      ? [
+          h('span', { class: 'scope-label' }, 'Limited to:'),
+          h(
+            'span',
+            { class: 'chip filter-chip' },
+            h('span', { class: 'chip-text' }, text),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'chip-remove',
+                'aria-label': `Remove filters: ${text}`,
+                title: 'Ask about all papers',
+                onclick: () => {
+                  chatFilters.set(undefined);
+                  writeSetting('chatFilters', '');
+                  renderFilterScope(undefined);
+                  announce('Filters removed: questions are about all papers.');
+                  input.focus();
+                },
+              },
+              '×',
+            ),
+          ),
+        ]
+      : []),
+  );
 }
 
 /** @param {number} papers */
@@ -335,7 +403,8 @@ export async function send(rawQuestion) {
   const conversation = active;
   const scope = Array.isArray(conversation.scope) && conversation.scope.length > 0 ? conversation.scope.map((/** @type {any} */ p) => ({ ...p })) : undefined;
   const history = historyOf(conversation);
-  const userMessage = { role: 'user', content: question, ...(scope ? { scope } : {}), at: Date.now() };
+  const filters = chatFilters.get();
+  const userMessage = { role: 'user', content: question, ...(scope ? { scope } : {}), ...(filters ? { filters } : {}), at: Date.now() };
   conversation.messages.push(userMessage);
   if (!conversations.includes(conversation)) {
     conversation.title = shorten(question);
@@ -363,7 +432,7 @@ export async function send(rawQuestion) {
   /** @type {any} */
   let result = null;
   try {
-    const body = { question, history, ...(scope ? { paperIds: scope.map((/** @type {any} */ p) => p.paperId) } : {}) };
+    const body = { question, history, ...(scope ? { paperIds: scope.map((/** @type {any} */ p) => p.paperId) } : {}), ...(filters ? { filters } : {}) };
     for await (const { event, data } of askStream(body, controller.signal)) {
       if (event === 'text-delta' && typeof data?.text === 'string') {
         text += data.text;
@@ -382,6 +451,7 @@ export async function send(rawQuestion) {
       provider: result.provider,
       timings: result.timings,
       retrieved: Array.isArray(result.retrieved) ? result.retrieved : [],
+      ...(result.scope && typeof result.scope === 'object' ? { scope: result.scope } : {}),
       at: Date.now(),
     };
     conversation.messages.push(assistantMessage);
@@ -460,6 +530,7 @@ function userView(message) {
     scope.length > 0
       ? h('p', { class: 'msg-scope' }, 'About: ', ...scope.map((/** @type {any} */ paper, /** @type {number} */ i) => [i > 0 ? ', ' : null, h('a', { href: `#/paper/${encodeURIComponent(paper.paperId)}` }, paper.title)]))
       : null,
+    message.filters ? h('p', { class: 'msg-scope' }, `Limited to: ${describeFilters(message.filters)}`) : null,
   );
 }
 
@@ -510,6 +581,11 @@ function assistantView(message) {
     if (message.stopped) article.append(h('p', { class: 'msg-note' }, 'Stopped before the answer was complete.'));
   }
   if (message.warning) article.append(h('p', { class: 'msg-warning', role: 'note' }, message.warning));
+  if (message.scope && typeof message.scope === 'object' && message.scope.filters) {
+    // What the answer could draw on: the server counts the papers that passed the filters.
+    const count = Number(message.scope.papers);
+    article.append(h('p', { class: 'answer-scope' }, h('span', { class: 'chip static' }, `Limited to ${describeFilters(message.scope.filters)} · ${count} ${count === 1 ? 'paper' : 'papers'}`)));
+  }
   if (!refused && citations.size > 0) article.append(sourcesView([...citations.values()]));
   if (Array.isArray(message.retrieved) && message.retrieved.length > 0) article.append(retrievalView(message));
   if (!message.stopped || message.content) article.append(actionsView(message));

@@ -4,6 +4,7 @@
  */
 import { ApiError, getPaper, search } from './api.js';
 import { byId, debounce, externalLink, formatScore, h } from './dom.js';
+import { byline, describeFilters, filterControls } from './filters.js';
 import { renderAbstract, tidyLatex } from './render.js';
 
 const TOPICS = ['token pruning', 'event cameras', 'linear attention', 'vision-language models', 'diffusion transformers', 'medical imaging', 'knowledge distillation', 'state space models'];
@@ -15,7 +16,10 @@ let searchInput;
 /** @type {AbortController | null} */
 let searching = null;
 let lastQuery = '';
+let lastFilters = '';
 let paperShown = 0;
+/** @type {{ element: HTMLElement, get: () => import('./filters.js').Filters | undefined, set: (f: import('./filters.js').Filters | undefined) => void }} */
+let filters;
 
 /** @param {{ onAsk: (paper: { paperId: string, title: string }) => void }} options */
 export function initPapers(options) {
@@ -23,6 +27,8 @@ export function initPapers(options) {
   searchInput = /** @type {HTMLInputElement} */ (byId('paper-search'));
   const run = debounce(() => void runSearch(searchInput.value), 250);
   searchInput.addEventListener('input', () => run());
+  filters = filterControls({ idPrefix: 'paper-filter', label: 'Filter papers', onChange: () => run() });
+  byId('paper-search-form').after(filters.element);
   byId('paper-search-form').addEventListener('submit', (event) => {
     event.preventDefault();
     run.cancel();
@@ -34,7 +40,7 @@ export function initPapers(options) {
 /** Called by the router for #/papers?q=… @param {string} query */
 export function showPapers(query) {
   if (query && query !== searchInput.value) searchInput.value = query;
-  if (searchInput.value.trim() !== lastQuery || !query) void runSearch(searchInput.value);
+  if (searchInput.value.trim() !== lastQuery || JSON.stringify(filters.get() ?? null) !== lastFilters || !query) void runSearch(searchInput.value);
 }
 
 export function focusPaperSearch() {
@@ -71,7 +77,9 @@ async function runSearch(raw) {
   const status = byId('paper-search-status');
   const results = byId('paper-results');
   const topics = byId('paper-topics-block');
+  const active = filters.get();
   lastQuery = query;
+  lastFilters = JSON.stringify(active ?? null);
   const wanted = query ? `#/papers?q=${encodeURIComponent(query)}` : '#/papers';
   if (location.hash.startsWith('#/papers') && location.hash !== wanted) history.replaceState(null, '', wanted);
   searching?.abort();
@@ -88,9 +96,10 @@ async function runSearch(raw) {
   status.textContent = 'Searching…';
   results.setAttribute('aria-busy', 'true');
   try {
-    const hits = await search(query, { k: 20, signal: controller.signal });
+    const hits = await search(query, { k: 20, signal: controller.signal, ...(active ? { filters: active } : {}) });
     if (searching !== controller) return;
-    status.textContent = hits.length === 0 ? `No papers match “${query}”.` : `${hits.length} ${hits.length === 1 ? 'paper' : 'papers'} for “${query}”, best first.`;
+    const limited = active ? ` (limited to ${describeFilters(active)})` : '';
+    status.textContent = hits.length === 0 ? `No papers match “${query}”${limited}.` : `${hits.length} ${hits.length === 1 ? 'paper' : 'papers'} for “${query}”${limited}, best first.`;
     results.replaceChildren(...hits.map(resultView));
   } catch (error) {
     if (controller.signal.aborted) return;
@@ -112,13 +121,15 @@ function searchErrorText(error) {
   return error.message;
 }
 
-/** @param {{ paperId: string, title: string, score: number, snippet: string, scores: Record<string, number> }} hit */
+/** @param {{ paperId: string, title: string, score: number, snippet: string, scores: Record<string, number>, authors?: string[], year?: number | null, venue?: string | null }} hit */
 function resultView(hit) {
   const scores = hit.scores ?? {};
+  const line = byline(hit);
   return h(
     'li',
     { class: 'paper-result' },
     h('h2', { class: 'paper-result-title' }, h('a', { href: `#/paper/${encodeURIComponent(hit.paperId)}` }, hit.title)),
+    line ? h('p', { class: 'byline muted small' }, line) : null,
     hit.snippet ? h('p', { class: 'snippet' }, clip(tidyLatex(hit.snippet), 320)) : null,
     h(
       'div',
@@ -163,6 +174,24 @@ export async function showPaper(paperId, highlight) {
   }
   if (token !== paperShown) return;
   const heading = h('h1', { tabindex: '-1', class: 'paper-title' }, paper.title);
+  const line = byline(paper);
+  const urls = paper.urls && typeof paper.urls === 'object' ? paper.urls : {};
+  const tags = Array.isArray(paper.tags) ? paper.tags : [];
+  const identifiers = [
+    urls.arxiv ? h('a', { href: urls.arxiv, target: '_blank', rel: 'noopener noreferrer', class: 'paper-id-link' }, `arXiv:${paper.arxivId}`) : null,
+    urls.doi ? h('a', { href: urls.doi, target: '_blank', rel: 'noopener noreferrer', class: 'paper-id-link' }, `DOI ${paper.doi}`) : null,
+    urls.page ? h('a', { href: urls.page, target: '_blank', rel: 'noopener noreferrer', class: 'paper-id-link' }, 'Publisher page') : null,
+  ].filter(Boolean);
+  const metadata =
+    line || identifiers.length > 0 || tags.length > 0
+      ? h(
+          'div',
+          { class: 'paper-meta' },
+          line ? h('p', { class: 'byline' }, line) : null,
+          identifiers.length > 0 ? h('p', { class: 'paper-ids' }, identifiers.map((link, i) => [i > 0 ? ' · ' : null, link])) : null,
+          tags.length > 0 ? h('ul', { class: 'tag-list', 'aria-label': 'Tags' }, tags.map((/** @type {string} */ tag) => h('li', { class: 'tag' }, tag))) : null,
+        )
+      : null;
   const { element: abstract, mark } = renderAbstract(String(paper.abstract ?? ''), highlight);
   const links = Array.isArray(paper.links) ? paper.links : [];
   const sources = Array.isArray(paper.sources) ? paper.sources : [];
@@ -173,6 +202,7 @@ export async function showPaper(paperId, highlight) {
       'article',
       { class: 'paper' },
       heading,
+      metadata,
       h('div', { class: 'paper-actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => askAbout({ paperId: paper.paperId, title: paper.title }) }, 'Ask about this paper')),
       h('h2', null, 'Abstract'),
       abstract,
@@ -180,7 +210,7 @@ export async function showPaper(paperId, highlight) {
       links.length > 0 ? [h('h2', null, 'Links'), h('ul', { class: 'links' }, links.map((url) => h('li', null, externalLink(url))))] : null,
       h('h2', null, 'Related papers'),
       related,
-      sources.length > 0 ? h('p', { class: 'muted small provenance' }, `Source: ${sources.map((s) => `${s.file}:${s.line}`).join(', ')} · id ${paper.paperId}`) : null,
+      sources.length > 0 ? h('p', { class: 'muted small provenance' }, `Source: ${sources.map((/** @type {{ file: string, line: number }} */ s) => `${s.file}:${s.line}`).join(', ')} · id ${paper.paperId}`) : null,
     ),
   );
   heading.focus({ preventScroll: true });

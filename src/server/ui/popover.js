@@ -5,6 +5,7 @@
  * Escape or a click elsewhere closes it. On narrow screens it is a bottom sheet.
  */
 import { getPaper } from './api.js';
+import { byline } from './filters.js';
 import { byId, externalLink, h } from './dom.js';
 import { renderAbstract, tidyLatex } from './render.js';
 
@@ -163,6 +164,7 @@ function fill(citation) {
   const paperHref = `#/paper/${encodeURIComponent(citation.paperId)}?start=${citation.start}&end=${citation.end}`;
   const body = h('div', { class: 'popover-body' }, h('p', { class: 'muted loading' }, 'Loading the abstract…'));
   const links = h('ul', { class: 'popover-links', hidden: true });
+  const meta = h('p', { class: 'popover-byline muted small', hidden: true });
   const askButton = h('button', { type: 'button', class: 'btn small', onclick: () => { close(false); askAbout({ paperId: citation.paperId, title: citation.title }); } }, 'Ask about this paper');
   popover.replaceChildren(
     h(
@@ -172,6 +174,7 @@ function fill(citation) {
       h('h2', { class: 'popover-title', id: 'popover-title' }, h('a', { href: paperHref }, citation.title)),
       h('button', { type: 'button', class: 'icon-btn popover-close', 'aria-label': 'Close source', onclick: () => close(true) }, '×'),
     ),
+    meta,
     links,
     body,
     h('div', { class: 'popover-actions' }, h('a', { href: paperHref, class: 'btn small ghost' }, 'Open paper'), askButton),
@@ -181,7 +184,12 @@ function fill(citation) {
   getPaper(citation.paperId).then(
     (paper) => {
       if (anchor !== forChip || popover.hidden) return;
-      const urls = Array.isArray(paper.links) ? paper.links : [];
+      const line = byline(paper);
+      meta.textContent = line;
+      meta.hidden = !line;
+      // arXiv / DOI first: they are how a reader checks the citation; then code links from the abstract.
+      const ids = paper.urls && typeof paper.urls === 'object' ? [paper.urls.arxiv, paper.urls.doi, paper.urls.page].filter((url) => typeof url === 'string') : [];
+      const urls = [...ids, ...(Array.isArray(paper.links) ? paper.links : [])];
       links.replaceChildren(...urls.slice(0, 4).map((url) => h('li', null, externalLink(url))));
       links.hidden = urls.length === 0;
       const { element, mark } = renderAbstract(String(paper.abstract ?? ''), citation);
