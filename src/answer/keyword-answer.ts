@@ -1,5 +1,6 @@
 import { splitSentences } from '../corpus/sentences.ts';
 import type { KeywordRetriever } from '../retrieval/keyword-retriever.ts';
+import { allowedPaperIds } from '../retrieval/paper-filters.ts';
 import { analyze } from '../text/terms.ts';
 import { processCitations } from './citations.ts';
 import { CANNOT_ANSWER } from './prompts.ts';
@@ -19,13 +20,14 @@ const MIN_TERM_COVERAGE = 0.5;
 /**
  * Answers during a first build, before any embedding exists: BM25 papers, sentences
  * weighed by the share of question terms they contain, extractive generation (no model
- * call while the machine is busy embedding), follow-ups taken as they are. Labelled
+ * call while the machine is busy embedding), follow-ups taken as they are, metadata
+ * filters applied as in hybrid retrieval. Labelled
  * keyword-only in `retrievalMode` and `warning`.
  */
 export async function* keywordOnlyAnswer(request: AskRequest, retriever: KeywordRetriever, extractive = new ExtractiveAnswerProvider()): AsyncIterable<AskEvent> {
   const started = performance.now();
   const question = request.question;
-  const hits = retriever.search(question, { k: request.k, paperIds: request.paperIds });
+  const hits = retriever.search(question, { k: request.k, paperIds: allowedPaperIds(retriever.papers, request.filters, request.paperIds) });
   const questionTerms = new Set(analyze(question));
   const coverage = (text: string) => {
     if (questionTerms.size === 0) return 0;
