@@ -8,6 +8,7 @@ import { splitSentences } from '../src/corpus/sentences.ts';
 import { parseSeedFiles } from '../src/corpus/read-seeds.ts';
 import { createEmbeddings } from '../src/embeddings/create-embeddings.ts';
 import { buildIndex } from '../src/index/build-index.ts';
+import { mulberry32 } from '../src/util/seeded-random.ts';
 
 /**
  * The ingest tier of `npm run bench`: a synthetic JSONL of N papers generated from the seed
@@ -21,17 +22,8 @@ import { buildIndex } from '../src/index/build-index.ts';
 const execFileAsync = promisify(execFile);
 const argument = (name: string) => process.argv.find((value) => value.startsWith(`--${name}=`))?.split('=')[1];
 
-/** Deterministic PRNG (mulberry32): the same corpus every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so every run generates the same corpus. */
+const random = mulberry32;
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Barbara', 'Claude', 'Edsger', 'Frances', 'John', 'Katherine', 'Leslie', 'Margaret', 'Niklaus', 'Radia', 'Tim', 'Yann', 'Fei-Fei'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Liskov', 'Shannon', 'Dijkstra', 'Allen', 'McCarthy', 'Johnson', 'Lamport', 'Hamilton', 'Wirth', 'Perlman', 'Berners-Lee', 'LeCun', 'Li'];

@@ -10,12 +10,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { consoleLogger, runCommand } from '../src/cli/console-logger.ts';
-import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
-import { loadEvalSets } from '../src/evaluation/eval-sets.ts';
+import { runCommand } from '../src/cli/console-logger.ts';
+import { PROJECT_ROOT } from '../src/config.ts';
 import { ANSWERABILITY_FEATURES, answerabilityFeatures, judgeAnswerability } from '../src/answer/refusal.ts';
-import { PaperLibrary } from '../src/retrieval/paper-library.ts';
 import { mulberry32 } from '../src/util/seeded-random.ts';
+import { withFitContext } from './fitting/fit-context.ts';
+import { fitLogistic, predict, type LogisticModel } from './fitting/logistic.ts';
 
 interface Example {
   split: 'tune' | 'check';
@@ -38,33 +38,16 @@ interface Model {
 const TARGET_FALSE_REFUSAL = 0.01;
 const L2 = 0.01;
 
-
-const sigmoid = (value: number) => 1 / (1 + Math.exp(-value));
-
-function probability(model: Pick<Model, 'bias' | 'weights'>, features: readonly number[]): number {
-  return sigmoid(model.bias + model.weights.reduce((sum, weight, position) => sum + weight * (features[position] ?? 0), 0));
+function probability(model: LogisticModel, features: readonly number[]): number {
+  return predict(model, features);
 }
 
-/** Class-balanced L2 logistic regression by gradient descent (a handful of features). */
+/** Class-balanced logistic regression (each class weighs half), then the refusal threshold. */
 function fit(examples: readonly Example[]): Model {
   const training = examples.filter((example) => example.kind !== 'injection');
   const positives = training.filter((example) => example.answerable).length;
   const negatives = training.length - positives;
-  const dimensions = ANSWERABILITY_FEATURES.length;
-  const weights = new Array<number>(dimensions).fill(0);
-  let bias = 0;
-  for (let step = 0; step < 4000; step++) {
-    const gradient = new Array<number>(dimensions).fill(0);
-    let biasGradient = 0;
-    for (const example of training) {
-      const share = example.answerable ? 0.5 / positives : 0.5 / negatives;
-      const error = (probability({ bias, weights }, example.features) - (example.answerable ? 1 : 0)) * share;
-      biasGradient += error;
-      example.features.forEach((value, position) => (gradient[position]! += error * value));
-    }
-    for (let position = 0; position < dimensions; position++) weights[position]! -= 0.5 * (gradient[position]! + L2 * weights[position]!);
-    bias -= 0.5 * biasGradient;
-  }
+  const { bias, weights } = fitLogistic(training.map((example) => ({ features: example.features, label: example.answerable, weight: example.answerable ? 0.5 / positives : 0.5 / negatives })), { l2: L2 });
   // Threshold: refuse below the confidence that ~1 % of the answerable questions fall under.
   const answerableScores = training.filter((example) => example.answerable && !example.hardRefusal).map((example) => probability({ bias, weights }, example.features)).sort((a, b) => a - b);
   const threshold = answerableScores[Math.floor(TARGET_FALSE_REFUSAL * answerableScores.length)] ?? 0.5;
@@ -88,17 +71,10 @@ function report(title: string, scored: Array<{ example: Example; refused: boolea
   }
 }
 
-runCommand(async () => {
-  const write = process.argv.includes('--write');
-  // --fit-on=tune writes a model that never saw the held-out split, so `npm run eval` on check is held out end to end.
-  const fitOnTuneOnly = process.argv.includes('--fit-on=tune');
-  const evalDir = path.resolve(PROJECT_ROOT, '../shared/eval');
-  const library = new PaperLibrary(loadConfig(), consoleLogger);
-  try {
-    const live = await library.start();
+runCommand(() => withFitContext(async ({ library, live, splits, write, fitOnTuneOnly }) => {
     const examples: Example[] = [];
-    for (const [split, dir] of [['tune', evalDir], ['check', path.join(evalDir, 'check')]] as const) {
-      for (const set of await loadEvalSets(dir)) {
+    for (const { split, sets } of splits) {
+      for (const set of sets) {
         if (set.kind === 'conversation') continue;
         const cases = set.kind === 'unanswerable' ? set.cases.map((item) => ({ id: item.id, question: item.question, kind: item.kind, answerable: false })) : set.cases.map((item) => ({ id: item.id, question: item.question, kind: set.name, answerable: true }));
         for (const item of cases) {
@@ -157,7 +133,4 @@ runCommand(async () => {
       writeFileSync(file, `${JSON.stringify(described, null, 2)}\n`);
       console.log(`wrote ${path.relative(PROJECT_ROOT, file)}`);
     }
-  } finally {
-    await library.close();
-  }
-});
+}));

@@ -9,13 +9,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { consoleLogger, runCommand } from '../src/cli/console-logger.ts';
-import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
+import { runCommand } from '../src/cli/console-logger.ts';
+import { PROJECT_ROOT } from '../src/config.ts';
 import { DEFAULT_ASK_K } from '../src/server/api/schemas.ts';
-import { loadEvalSets } from '../src/evaluation/eval-sets.ts';
 import { LISTING_FEATURES, listingFeatures, MAX_LISTED_PAPERS } from '../src/answer/list-selection.ts';
-import { PaperLibrary } from '../src/retrieval/paper-library.ts';
 import { assignFolds, fitLogistic, predict, type LogisticModel } from './fitting/logistic.ts';
+import { withFitContext } from './fitting/fit-context.ts';
 
 interface Query {
   split: 'tune' | 'check';
@@ -71,18 +70,10 @@ function report(title: string, results: Array<{ query: Query; chosen: string[] }
   }
 }
 
-runCommand(async () => {
-  const write = process.argv.includes('--write');
-  // --fit-on=tune writes a model that never saw the held-out split, so `npm run eval` on check is held out end to end.
-  const fitOnTuneOnly = process.argv.includes('--fit-on=tune');
-  const evalDir = path.resolve(PROJECT_ROOT, '../shared/eval');
-  const library = new PaperLibrary(loadConfig(), consoleLogger);
-  try {
-    const live = await library.start();
-    const titleToId = new Map(live.index.papers.map((paper) => [paper.title, paper.id]));
+runCommand(() => withFitContext(async ({ library, titleToId, splits, write, fitOnTuneOnly }) => {
     const queries: Query[] = [];
-    for (const [split, dir] of [['tune', evalDir], ['check', path.join(evalDir, 'check')]] as const) {
-      for (const set of await loadEvalSets(dir)) {
+    for (const { split, sets } of splits) {
+      for (const set of sets) {
         if (set.kind !== 'retrieval') continue;
         for (const item of set.cases) {
           const hits = await library.search(item.question, { k: DEFAULT_ASK_K });
@@ -112,7 +103,4 @@ runCommand(async () => {
       writeFileSync(file, `${JSON.stringify(described, null, 2)}\n`);
       console.log(`wrote ${path.relative(PROJECT_ROOT, file)}`);
     }
-  } finally {
-    await library.close();
-  }
-});
+}));

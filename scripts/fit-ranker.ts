@@ -12,13 +12,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { consoleLogger, runCommand } from '../src/cli/console-logger.ts';
-import { loadConfig, PROJECT_ROOT } from '../src/config.ts';
-import { loadEvalSets, type EvalSet } from '../src/evaluation/eval-sets.ts';
+import { withFitContext } from './fitting/fit-context.ts';
+import { runCommand } from '../src/cli/console-logger.ts';
+import { PROJECT_ROOT } from '../src/config.ts';
+import type { EvalSet } from '../src/evaluation/eval-sets.ts';
 import { mean, recallAt, reciprocalRankAt } from '../src/evaluation/metrics.ts';
 import { LinearRanker, MIN_MAX_FUSION, type RankerWeights } from '../src/retrieval/linear-ranker.ts';
 import { FEATURE_NAMES } from '../src/retrieval/paper-features.ts';
-import { PaperLibrary } from '../src/retrieval/paper-library.ts';
 import { mulberry32 } from '../src/util/seeded-random.ts';
 
 export interface LabelledQuery {
@@ -115,18 +115,10 @@ export function report(title: string, scored: readonly Scored[]): void {
 }
 
 // Imported by scripts/fit-adapter.ts for the same protocol: only run when started directly.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runCommand(async () => {
-  const write = process.argv.includes('--write');
-  // --fit-on=tune writes a model that never saw the held-out split, so `npm run eval` on check is held out end to end.
-  const fitOnTuneOnly = process.argv.includes('--fit-on=tune');
-  const evalDir = path.resolve(PROJECT_ROOT, '../shared/eval');
-  const library = new PaperLibrary(loadConfig(), consoleLogger);
-  try {
-    const live = await library.start();
-    const titleToId = new Map(live.index.papers.map((paper) => [paper.title, paper.id]));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runCommand(() => withFitContext(async ({ live, titleToId, splits, write, fitOnTuneOnly }) => {
     const queries: LabelledQuery[] = [];
-    for (const [split, dir] of [['tune', evalDir], ['check', path.join(evalDir, 'check')]] as const) {
-      for (const set of await loadEvalSets(dir)) {
+    for (const { split, sets } of splits) {
+      for (const set of sets) {
         for (const { id, question, gold: titles } of queriesOf(set)) {
           const gold = titles.map((title) => titleToId.get(title) ?? title);
           const candidates = (await live.retriever.candidates(question)).map((candidate) => ({ paperId: candidate.paperId, features: candidate.features, gold: gold.includes(candidate.paperId) }));
@@ -160,7 +152,4 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runCommand(as
       writeFileSync(file, `${JSON.stringify(finalModel, null, 2)}\n`);
       console.log(`wrote ${path.relative(PROJECT_ROOT, file)}`);
     }
-  } finally {
-    await library.close();
-  }
-});
+}));
