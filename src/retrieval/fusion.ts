@@ -1,8 +1,7 @@
 /**
- * Score fusion. Measured on ../shared/eval with the bundled encoder (npm run eval and the
- * closing note of the retrieval issue): min-max normalised weighted sums beat reciprocal
- * rank fusion here, because BM25 is strong on this corpus and RRF flattens its large
- * score gaps (short recall@5 0.90 vs 0.70 at equal weights).
+ * Score helpers for ranking. Fusing the two retrievers is the linear ranker's job
+ * (linear-ranker.ts); the 50/50 min-max fusion it replaced is its special case
+ * {lexical: 0.5, vector: 0.5}, and reciprocal rank fusion lost to it (closing notes).
  */
 
 /** Rescales scores to [0, 1] over the given candidates; all-equal scores map to 0. */
@@ -17,30 +16,6 @@ export function minMaxNormalise(scores: ReadonlyMap<string, number>): Map<string
   const normalised = new Map<string, number>();
   for (const [key, value] of scores) normalised.set(key, range > 0 ? (value - minimum) / range : 0);
   return normalised;
-}
-
-export interface WeightedScores {
-  scores: ReadonlyMap<string, number>;
-  weight: number;
-}
-
-/** Weighted sum of min-max normalised scores; a key missing from one side scores 0 there. */
-export function fuseNormalisedScores(sides: readonly WeightedScores[]): Map<string, number> {
-  const fused = new Map<string, number>();
-  for (const { scores, weight } of sides) {
-    for (const [key, value] of minMaxNormalise(scores)) fused.set(key, (fused.get(key) ?? 0) + weight * value);
-  }
-  for (const { scores } of sides) for (const key of scores.keys()) if (!fused.has(key)) fused.set(key, 0);
-  return fused;
-}
-
-/** Reciprocal rank fusion, kept for comparison in the eval script. */
-export function reciprocalRankFusion(rankings: readonly (readonly string[])[], weights: readonly number[], k = 60): Map<string, number> {
-  const fused = new Map<string, number>();
-  rankings.forEach((ranking, side) => {
-    ranking.forEach((key, rank) => fused.set(key, (fused.get(key) ?? 0) + (weights[side] ?? 1) / (k + rank + 1)));
-  });
-  return fused;
 }
 
 export function rankByScore(scores: ReadonlyMap<string, number>): Array<[string, number]> {

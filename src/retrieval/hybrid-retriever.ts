@@ -116,7 +116,7 @@ export class HybridRetriever extends BaseRetriever {
           if (top.length > MATCHED_CHUNKS_KEPT) top.pop();
         }
       }
-      entry.secondSentence = Math.max(0, secondSentence, firstSentence);
+      entry.secondSentence = Math.max(0, secondSentence);
       entry.chunks = top.map(({ label, similarity }) => {
         const { chunkId, start, end } = index.vectors.unit(label)!.metadata;
         return { chunkId, text: paper.abstract.slice(start, end), start, end, score: similarity };
