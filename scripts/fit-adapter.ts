@@ -38,7 +38,8 @@ import { HybridRetriever } from '../src/retrieval/hybrid-retriever.ts';
 import { MIN_MAX_FUSION } from '../src/retrieval/linear-ranker.ts';
 import { combinedVectorScore } from '../src/retrieval/paper-features.ts';
 import { mulberry32 } from '../src/util/seeded-random.ts';
-import { adapt, corpusPairs, identity, normaliseInPlace, trainAdapter, type AdapterPair, type CorpusUnit } from './fitting/embedding-adapter.ts';
+import { normaliseInPlace } from '../src/util/vectors.ts';
+import { adapt, corpusPairs, identity, trainAdapter, type AdapterPair, type CorpusUnit } from './fitting/embedding-adapter.ts';
 import { fit, queriesOf, rank, report, type LabelledQuery, type Scored } from './fit-ranker.ts';
 
 const QUERY_CACHE = '/tmp/paperchat-adapter/query-vectors.json';

@@ -1,4 +1,5 @@
 import { mulberry32 } from '../../src/util/seeded-random.ts';
+import { dotProduct, normaliseInPlace } from '../../src/util/vectors.ts';
 
 /**
  * A linear adapter on unit-length embeddings, v' = normalise(W v), fitted with InfoNCE
@@ -35,37 +36,15 @@ export function identity(dimensions: number): Float32Array {
   return matrix;
 }
 
-function dot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, length: number): number {
-  let sum0 = 0;
-  let sum1 = 0;
-  let sum2 = 0;
-  let sum3 = 0;
-  let index = 0;
-  for (; index + 3 < length; index += 4) {
-    sum0 += a[aOffset + index]! * b[bOffset + index]!;
-    sum1 += a[aOffset + index + 1]! * b[bOffset + index + 1]!;
-    sum2 += a[aOffset + index + 2]! * b[bOffset + index + 2]!;
-    sum3 += a[aOffset + index + 3]! * b[bOffset + index + 3]!;
-  }
-  for (; index < length; index++) sum0 += a[aOffset + index]! * b[bOffset + index]!;
-  return sum0 + sum1 + sum2 + sum3;
-}
 
 /** W v for a row-major d×d matrix, written into `out`. */
 export function multiply(matrix: Float32Array, vector: ArrayLike<number>, out = new Float32Array(vector.length)): Float32Array {
   const dimensions = vector.length;
   const input = vector instanceof Float32Array ? vector : Float32Array.from(vector);
-  for (let row = 0; row < dimensions; row++) out[row] = dot(matrix, row * dimensions, input, 0, dimensions);
+  for (let row = 0; row < dimensions; row++) out[row] = dotProduct(matrix, input, dimensions, row * dimensions, 0);
   return out;
 }
 
-export function normaliseInPlace(vector: Float32Array): Float32Array {
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  norm = Math.sqrt(norm) || 1;
-  for (let index = 0; index < vector.length; index++) vector[index]! /= norm;
-  return vector;
-}
 
 /** normalise(W v). */
 export function adapt(matrix: Float32Array, vector: ArrayLike<number>): Float32Array {
@@ -107,7 +86,7 @@ function forward(matrix: Float32Array, inputs: readonly Float32Array[], dimensio
   }
   for (let item = 0; item < count; item++) {
     const offset = item * dimensions;
-    const norm = Math.sqrt(dot(outputs, offset, outputs, offset, dimensions)) || 1;
+    const norm = Math.sqrt(dotProduct(outputs, outputs, dimensions, offset, offset)) || 1;
     norms[item] = norm;
     for (let row = 0; row < dimensions; row++) outputs[offset + row]! /= norm;
   }
@@ -120,7 +99,7 @@ function accumulateGradient(gradient: Float32Array, inputs: readonly Float32Arra
   const throughNorm = new Float32Array(count * dimensions);
   for (let item = 0; item < count; item++) {
     const offset = item * dimensions;
-    const along = dot(outputGradients, offset, outputs, offset, dimensions);
+    const along = dotProduct(outputGradients, outputs, dimensions, offset, offset);
     for (let row = 0; row < dimensions; row++) throughNorm[offset + row] = (outputGradients[offset + row]! - outputs[offset + row]! * along) / norms[item]!;
   }
   const zero = new Float32Array(dimensions);
@@ -172,7 +151,7 @@ export function trainAdapter(pairs: readonly AdapterPair[], options: AdapterOpti
         let highest = -Infinity;
         for (let other = 0; other < count; other++) {
           const excluded = other !== item && batch[other]!.group === batch[item]!.group;
-          logits[other] = excluded ? -Infinity : dot(anchors.outputs, item * dimensions, keys, other * dimensions, dimensions) / temperature;
+          logits[other] = excluded ? -Infinity : dotProduct(anchors.outputs, keys, dimensions, item * dimensions, other * dimensions) / temperature;
           if (logits[other]! > highest) highest = logits[other]!;
         }
         let total = 0;

@@ -11,6 +11,7 @@ import { ExtractiveAnswerProvider } from './providers/extractive.ts';
 import { keywordOnlyAnswer } from './keyword-answer.ts';
 import { judgeAnswerability } from './refusal.ts';
 import type { AnswerProvider, AnswerSource, AskEvent, AskRequest, AskResult, AskService, GenerationInput } from './types.ts';
+import { dotProduct } from '../util/vectors.ts';
 
 export interface PipelineObserver {
   onStage?(stage: 'retrieve' | 'generate', seconds: number): void;
@@ -34,11 +35,6 @@ function sentencesOf(index: LoadedIndex, paperId: string, abstract: string): Sen
   return sentences;
 }
 
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let sum = 0;
-  for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
-  return sum;
-};
 
 /**
  * Question in, cited answer out: resolve follow-ups, retrieve, decide whether the papers
@@ -179,7 +175,7 @@ export class AnswerPipeline implements AskService {
       const sentences = sentencesOf(index, paper.id, paper.abstract);
       const sentenceSimilarities = sentences.map((_, sentenceIndex) => {
         const vector = index.vectors.vectorOf(`${paper.id}#s${sentenceIndex}`);
-        return vector ? dot(vector, questionVector) : 0;
+        return vector ? dotProduct(vector, questionVector) : 0;
       });
       return [{ n: position + 1, paperId: paper.id, title: paper.title, abstract: paper.abstract, sentences, sentenceSimilarities, hit }];
     });

@@ -8,6 +8,7 @@ import { asksForPapers, looksLikeInjection } from './question-analysis.ts';
 import { calibratedSimilarity, domainScore, similarityCalibration } from '../index/similarity-calibration.ts';
 import { isGivenAsExample, isVersionedName, namesMissingFromCorpus } from './unknown-names.ts';
 import answerabilityModel from './answerability-model.json' with { type: 'json' };
+import { unitVector } from '../util/vectors.ts';
 
 export type RefusalReason = 'injection' | 'no-results' | 'unknown-name' | 'no-shared-terms' | 'low-confidence';
 
@@ -48,8 +49,7 @@ function idfWeightedShare(terms: readonly string[], present: (term: string) => b
 
 export function answerabilityFeatures(query: string, hits: PaperHit[], index: LoadedIndex, queryVector: ArrayLike<number>): AnswerabilityFeatures {
   const calibration = similarityCalibration(index);
-  const norm = Math.sqrt(Array.from(queryVector).reduce((sum, value) => sum + value * value, 0)) || 1;
-  const unitQuery = Array.from(queryVector, (value) => value / norm);
+  const unitQuery = unitVector(queryVector);
   const corpus = corpusTerms(index);
   const terms = analyze(query);
   const topPapers = hits.slice(0, 3).flatMap((hit) => corpus.termsOf(hit.paperId) ?? []);

@@ -6,6 +6,7 @@ import { SaveableVectorStore } from '@langchain/core/vectorstores';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
 import type { VectorUnitMetadata } from './vector-units.ts';
+import { dotProduct, unitVector } from '../util/vectors.ts';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -36,30 +37,6 @@ const storedArgsSchema = z.object({ dimensions: z.number().int().positive(), par
 
 const INDEX_FILE = 'hnswlib.index';
 
-/** Unrolled by four: this loop is most of a search's CPU time. */
-function dotProduct(a: Float32Array, b: Float32Array, length: number): number {
-  let sum0 = 0;
-  let sum1 = 0;
-  let sum2 = 0;
-  let sum3 = 0;
-  let index = 0;
-  for (; index + 3 < length; index += 4) {
-    sum0 += a[index]! * b[index]!;
-    sum1 += a[index + 1]! * b[index + 1]!;
-    sum2 += a[index + 2]! * b[index + 2]!;
-    sum3 += a[index + 3]! * b[index + 3]!;
-  }
-  for (; index < length; index++) sum0 += a[index]! * b[index]!;
-  return sum0 + sum1 + sum2 + sum3;
-}
-
-function normalise(vector: Float32Array): Float32Array {
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  norm = Math.sqrt(norm) || 1;
-  for (let index = 0; index < vector.length; index++) vector[index]! /= norm;
-  return vector;
-}
 const UNITS_FILE = 'units.json';
 const ARGS_FILE = 'args.json';
 /** The normalised vectors in label order, so loading needs no per-point native calls. */
@@ -107,7 +84,7 @@ export class HnswVectorStore extends SaveableVectorStore {
 
   private register(document: Document<VectorUnitMetadata>, label: number, storedVector: ArrayLike<number>): void {
     this.units[label] = document;
-    this.unitVectors[label] = normalise(Float32Array.from(storedVector));
+    this.unitVectors[label] = unitVector(storedVector);
     this.labelsByChunkId.set(document.metadata.chunkId, label);
     const paperLabels = this.labelsByPaper.get(document.metadata.paperId) ?? [];
     paperLabels.push(label);

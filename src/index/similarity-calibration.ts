@@ -1,5 +1,6 @@
 import type { LoadedIndex } from './load-index.ts';
 import { mulberry32 } from '../util/seeded-random.ts';
+import { dotProduct } from '../util/vectors.ts';
 
 /**
  * Where a cosine similarity stands on this index's own scale. Embedders differ wildly in
@@ -26,11 +27,6 @@ export interface SimilarityCalibration {
 const SAMPLE_SIZE = 300;
 const cache = new WeakMap<LoadedIndex, SimilarityCalibration>();
 
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let sum = 0;
-  for (let position = 0; position < a.length; position++) sum += a[position]! * b[position]!;
-  return sum;
-};
 
 const meanOf = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / (values.length || 1);
 
@@ -49,7 +45,7 @@ export function similarityCalibration(index: LoadedIndex): SimilarityCalibration
     const vector = vectorOf(label);
     for (let position = 0; position < dimensions; position++) centroid[position]! += vector[position]!;
   }
-  const norm = Math.sqrt(dot(centroid, centroid)) || 1;
+  const norm = Math.sqrt(dotProduct(centroid, centroid)) || 1;
   for (let position = 0; position < dimensions; position++) centroid[position]! /= norm;
 
   // A seeded sample, so the same index always calibrates the same way.
@@ -62,10 +58,10 @@ export function similarityCalibration(index: LoadedIndex): SimilarityCalibration
   for (let sample = 0; sample < samples && sentenceLabels.length > 1; sample++) {
     const label = pick();
     const vector = vectorOf(label);
-    toCentroid.push(dot(vector, centroid));
+    toCentroid.push(dotProduct(vector, centroid));
     let other = pick();
     for (let attempt = 0; attempt < 10 && paperOf(other) === paperOf(label); attempt++) other = pick();
-    if (paperOf(other) !== paperOf(label)) unrelated.push(dot(vector, vectorOf(other)));
+    if (paperOf(other) !== paperOf(label)) unrelated.push(dotProduct(vector, vectorOf(other)));
     const nearest = vectors.searchLabels(vector, 20).find((neighbour) => paperOf(neighbour.label) !== paperOf(label));
     if (nearest) related.push(nearest.similarity);
   }
@@ -90,5 +86,5 @@ export function calibratedSimilarity(similarity: number, calibration: Similarity
 
 /** How typical of this corpus a (normalised) text vector is, in standard deviations from the corpus's own sentences. */
 export function domainScore(vector: ArrayLike<number>, calibration: SimilarityCalibration): number {
-  return (dot(vector, calibration.centroid) - calibration.centroidMean) / calibration.centroidSpread;
+  return (dotProduct(vector, calibration.centroid) - calibration.centroidMean) / calibration.centroidSpread;
 }

@@ -8,6 +8,7 @@ import { shippedRanker, type LinearRanker } from './linear-ranker.ts';
 import { candidateFeatures, combinedVectorScore, FEATURE_NAMES, queryTerms, type CandidateEvidence } from './paper-features.ts';
 import { corpusTerms } from './paper-terms.ts';
 import type { MatchedChunk, PaperHit, SearchOptions } from './types.ts';
+import { unitVector } from '../util/vectors.ts';
 
 export interface HybridSettings {
   /** Vector units fetched from HNSW before grouping by paper. */
@@ -27,10 +28,6 @@ export const DEFAULT_CANDIDATE_COUNTS = { vectorCandidates: 100, lexicalCandidat
 const MATCHED_CHUNKS_KEPT = 3;
 const TERM_COVERAGE = FEATURE_NAMES.indexOf('termCoverage');
 
-function normalise(vector: number[]): Float32Array {
-  const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0)) || 1;
-  return Float32Array.from(vector, (value) => value / norm);
-}
 
 /** A candidate paper with everything ranking and the answer need from it. */
 export interface ScoredCandidate extends CandidateEvidence {
@@ -69,7 +66,7 @@ export class HybridRetriever extends BaseRetriever {
   async candidates(query: string, options: Pick<SearchOptions, 'paperIds'> = {}): Promise<ScoredCandidate[]> {
     const { index, settings } = this;
     const allowed = options.paperIds ? new Set(options.paperIds) : null;
-    const queryVector = normalise(await this.embedQuery(query));
+    const queryVector = unitVector(await this.embedQuery(query));
 
     const evidence = new Map<string, ScoredCandidate>();
     const candidate = (paperId: string): ScoredCandidate => {
