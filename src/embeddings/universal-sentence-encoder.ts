@@ -11,13 +11,16 @@ export const UNIVERSAL_SENTENCE_ENCODER_ID = 'universal-sentence-encoder';
 
 /** Texts per task: small enough that a document batch spreads over every thread. */
 const TEXTS_PER_TASK = 16;
-// From the project root, not this module's URL: the same path when src/ is run bundled.
-const WORKER_FILE = pathToFileURL(path.join(PROJECT_ROOT, 'src', 'embeddings', 'use-worker.ts')).href;
+/** `npm start` runs src/ prebuilt into dist/ (scripts/start.mjs); tests and the CLI run the TypeScript. */
+const RUNNING_BUILT = !import.meta.url.endsWith('.ts');
+// From the project root, not this module's URL: in the build, this module sits in a chunk.
+const WORKER_FILE = pathToFileURL(RUNNING_BUILT ? path.join(PROJECT_ROOT, 'dist', 'embeddings', 'use-worker.js') : path.join(PROJECT_ROOT, 'src', 'embeddings', 'use-worker.ts')).href;
 
 /** Workers load TypeScript through tsx, also when the parent was started some other way (vitest). */
 function workerExecArgv(): string[] {
   const inherited = process.execArgv;
-  return inherited.some((argument) => argument.includes('tsx')) ? inherited : [...inherited, '--import', 'tsx'];
+  if (RUNNING_BUILT || inherited.some((argument) => argument.includes('tsx'))) return inherited;
+  return [...inherited, '--import', 'tsx'];
 }
 
 export interface UniversalSentenceEncoderOptions {

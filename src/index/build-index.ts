@@ -17,6 +17,7 @@ import { LEXICAL_FILE, MANIFEST_FILE, PAPERS_FILE, readManifest, readPapers, REP
 import { writeFileAtomic } from './atomic-write.ts';
 import { INDEX_FORMAT_VERSION, type IndexManifest } from './manifest.ts';
 import { buildVectorUnits, type VectorUnitKind } from './vector-units.ts';
+import { CALIBRATION_FILE, measureCalibration, serializeCalibration } from './similarity-calibration.ts';
 
 /** Every granularity earns its place in the measured fusion (see src/retrieval/hybrid-retriever.ts). */
 export const INDEXED_UNIT_KINDS: readonly VectorUnitKind[] = ['title', 'sentence', 'chunk'];
@@ -142,11 +143,18 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     // An unchanged set of units gives the same graph: copy it instead of rebuilding it.
     const reusable = await reusableVectors(directory, unitsHash);
     if (reusable) {
-      await fs.cp(reusable, path.join(partial, VECTORS_DIR), { recursive: true });
+      const vectorsDir = path.join(partial, VECTORS_DIR);
+      await fs.cp(reusable, vectorsDir, { recursive: true });
+      // Indexes built before the calibration was stored: measure it once, here, not on every load.
+      if (!(await fs.stat(path.join(vectorsDir, CALIBRATION_FILE)).catch(() => null))) {
+        const vectors = await HnswVectorStore.load(vectorsDir, embeddings);
+        await fs.writeFile(path.join(vectorsDir, CALIBRATION_FILE), serializeCalibration(measureCalibration(vectors, embeddings.dimensions)));
+      }
     } else {
       const vectors = new HnswVectorStore(embeddings, embeddings.dimensions, hnsw, units.length);
       await vectors.addVectors(embedded.vectors, units);
       await vectors.save(path.join(partial, VECTORS_DIR));
+      await fs.writeFile(path.join(partial, VECTORS_DIR, CALIBRATION_FILE), serializeCalibration(measureCalibration(vectors, embeddings.dimensions)));
     }
     const lexical = PostingsLexicalIndex.build(corpus.papers);
     options.onProgress?.('index', units.length, units.length);

@@ -9,6 +9,7 @@ import { ingestReportSchema, type IngestReport } from './ingest-report.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import { PostingsLexicalIndex } from './postings-lexical-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from './manifest.ts';
+import { CALIBRATION_FILE, parseCalibration, type SimilarityCalibration } from './similarity-calibration.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const PAPERS_FILE = 'papers.json';
@@ -58,6 +59,8 @@ export interface LoadedIndex {
   lexical: LexicalIndex;
   vectors: HnswVectorStore;
   embeddings: IdentifiedEmbeddings;
+  /** Measured at build time; absent in indexes built before it was stored (then measured on first use). */
+  calibration?: SimilarityCalibration;
 }
 
 /** Thrown when an index on disk cannot be used as it is; the caller rebuilds. */
@@ -94,15 +97,17 @@ export async function loadIndex(folder: string, embeddings: IdentifiedEmbeddings
   const damage = await findDamagedFile(folder, manifest.files);
   if (damage) throw new IndexUnusableError(folder, damage);
   try {
-    const [papers, lexical, vectors] = await Promise.all([
+    const calibrationFile = path.posix.join(VECTORS_DIR, CALIBRATION_FILE);
+    const [papers, lexical, vectors, calibration] = await Promise.all([
       readPapers(folder),
       fs.readFile(path.join(folder, LEXICAL_FILE)).then((bytes): LexicalIndex => PostingsLexicalIndex.deserialize(bytes)),
       HnswVectorStore.load(path.join(folder, VECTORS_DIR), embeddings),
+      calibrationFile in manifest.files ? fs.readFile(path.join(folder, calibrationFile), 'utf8').then((text) => parseCalibration(text, manifest.embedder.dimensions)) : undefined,
     ]);
     if (papers.length !== manifest.counts.papers || vectors.size !== manifest.counts.vectors || lexical.documentCount !== papers.length) {
       throw new Error(`counts disagree with the manifest (papers ${papers.length}/${manifest.counts.papers}, vectors ${vectors.size}/${manifest.counts.vectors})`);
     }
-    return { folder, manifest, papers, paperById: new Map(papers.map((paper) => [paper.id, paper])), lexical, vectors, embeddings };
+    return { folder, manifest, papers, paperById: new Map(papers.map((paper) => [paper.id, paper])), lexical, vectors, embeddings, ...(calibration ? { calibration } : {}) };
   } catch (error) {
     if (error instanceof IndexUnusableError) throw error;
     throw new IndexUnusableError(folder, (error as Error).message.split('\n')[0] ?? 'unreadable');

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import type { HnswVectorStore } from './hnsw-vector-store.ts';
 import type { LoadedIndex } from './load-index.ts';
 import { mulberry32 } from '../util/seeded-random.ts';
 import { dotProduct } from '../util/vectors.ts';
@@ -14,6 +16,8 @@ import { dotProduct } from '../util/vectors.ts';
  *   difference in similarity means for this embedder (an embedder whose similarities carry
  *   little information has everything bunched near that level);
  * - `centroid`: sentences against the corpus centroid (how "in domain" a text is).
+ * Measured when the index is built and stored beside its vectors (CALIBRATION_FILE), so
+ * loading an index does not pay for the 300 nearest-neighbour searches.
  */
 export interface SimilarityCalibration {
   unrelatedMean: number;
@@ -24,19 +28,46 @@ export interface SimilarityCalibration {
   centroidSpread: number;
 }
 
+/** In the index's vectors folder: copied with the vectors when an unchanged set of units reuses them. */
+export const CALIBRATION_FILE = 'calibration.json';
+
+export const storedCalibrationSchema = z.object({
+  unrelatedMean: z.number(),
+  relatedMean: z.number(),
+  relatedSpread: z.number(),
+  centroid: z.array(z.number()),
+  centroidMean: z.number(),
+  centroidSpread: z.number(),
+});
+
+export function serializeCalibration(calibration: SimilarityCalibration): string {
+  return JSON.stringify({ ...calibration, centroid: Array.from(calibration.centroid) });
+}
+
+export function parseCalibration(text: string, dimensions: number): SimilarityCalibration {
+  const stored = storedCalibrationSchema.parse(JSON.parse(text));
+  if (stored.centroid.length !== dimensions) throw new Error(`calibration has ${stored.centroid.length} dimensions, the index ${dimensions}`);
+  return { ...stored, centroid: Float32Array.from(stored.centroid) };
+}
+
 const SAMPLE_SIZE = 300;
 const cache = new WeakMap<LoadedIndex, SimilarityCalibration>();
 
-
 const meanOf = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / (values.length || 1);
 
+/** The index's calibration: stored with it, or measured once (indexes built before it was stored). */
 export function similarityCalibration(index: LoadedIndex): SimilarityCalibration {
+  if (index.calibration) return index.calibration;
   const cached = cache.get(index);
   if (cached) return cached;
-  const { vectors } = index;
+  const calibration = measureCalibration(index.vectors, index.manifest.embedder.dimensions);
+  cache.set(index, calibration);
+  return calibration;
+}
+
+export function measureCalibration(vectors: HnswVectorStore, dimensions: number): SimilarityCalibration {
   const sentenceLabels: number[] = [];
   for (let label = 0; label < vectors.size; label++) if (vectors.unit(label)?.metadata.kind === 'sentence') sentenceLabels.push(label);
-  const dimensions = index.manifest.embedder.dimensions;
   const vectorOf = (label: number) => vectors.vectorOf(vectors.unit(label)!.metadata.chunkId)!;
   const paperOf = (label: number) => vectors.unit(label)!.metadata.paperId;
 
@@ -75,7 +106,6 @@ export function similarityCalibration(index: LoadedIndex): SimilarityCalibration
     centroidMean,
     centroidSpread: Math.sqrt(meanOf(toCentroid.map((value) => (value - centroidMean) ** 2))) || 1,
   };
-  cache.set(index, calibration);
   return calibration;
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildIndex, BuildInProgressError } from '../../src/index/build-index.ts';
 import { IndexDirectory } from '../../src/index/index-directory.ts';
 import { IndexUnusableError, loadIndex } from '../../src/index/load-index.ts';
+import { measureCalibration, similarityCalibration } from '../../src/index/similarity-calibration.ts';
 import { HybridRetriever } from '../../src/retrieval/hybrid-retriever.ts';
 import { FIXTURE_PAPERS, makeTempDir, writeFixtureSeeds } from '../helpers/fixture-seeds.ts';
 import { TestHashingEmbeddings } from '../helpers/hashing-embeddings.ts';
@@ -25,6 +26,19 @@ describe('buildIndex', () => {
     const index = await loadIndex(result.folder, embeddings);
     expect(index.papers.map((paper) => paper.title)).toEqual(FIXTURE_PAPERS.map((paper) => paper.title));
     expect(index.papers[0]!.links).toEqual(['https://github.com/example/eventformer']);
+  });
+
+  it('stores the similarity calibration it measured, equal to measuring the loaded index', async () => {
+    const { embeddings, result } = await freshBuild();
+    expect(Object.keys(result.manifest.files)).toContain('vectors/calibration.json');
+    const index = await loadIndex(result.folder, embeddings);
+    expect(index.calibration).toBeDefined();
+    const measured = measureCalibration(index.vectors, embeddings.dimensions);
+    expect(index.calibration!.relatedMean).toBeCloseTo(measured.relatedMean, 12);
+    expect(index.calibration!.unrelatedMean).toBeCloseTo(measured.unrelatedMean, 12);
+    expect(index.calibration!.centroidSpread).toBeCloseTo(measured.centroidSpread, 12);
+    expect(Array.from(index.calibration!.centroid)).toEqual(Array.from(measured.centroid));
+    expect(similarityCalibration(index)).toBe(index.calibration);
   });
 
   it('re-embeds nothing when the corpus is unchanged', async () => {
