@@ -106,7 +106,7 @@ describe('deploy/compose.yaml', () => {
 
   it('preloads pg_textsearch in a Postgres 17 image with pgvector', () => {
     const postgres = compose.services.postgres!;
-    expect(postgres.command?.join(' ')).toContain('shared_preload_libraries=pg_textsearch');
+    expect([postgres.command ?? []].flat().join(' ')).toContain('shared_preload_libraries=pg_textsearch');
     const dockerfile = read('deploy/postgres/Dockerfile');
     expect(dockerfile).toMatch(/^FROM pgvector\/pgvector:pg17$/m);
     expect(dockerfile).toContain('postgresql-server-dev-17');
@@ -152,8 +152,8 @@ describe('Dockerfile', () => {
     }
     const users = instructions.filter((instruction) => instruction.keyword === 'USER');
     expect(users.at(-1)?.rest).toBe('node');
-    const lastRun = instructions.findLastIndex((instruction) => instruction.keyword === 'RUN');
-    expect(instructions.findLastIndex((instruction) => instruction.keyword === 'USER')).toBeGreaterThan(lastRun);
+    const keywords = instructions.map((instruction) => instruction.keyword);
+    expect(keywords.lastIndexOf('USER')).toBeGreaterThan(keywords.lastIndexOf('RUN'));
     expect(instructions.find((instruction) => instruction.keyword === 'HEALTHCHECK')?.rest).toContain('/api/ready');
     const command = JSON.parse(instructions.find((instruction) => instruction.keyword === 'CMD')!.rest) as string[];
     expect(command).toEqual(['node', '--import', 'tsx', 'src/main.ts']);
