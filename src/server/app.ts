@@ -116,10 +116,11 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
       limit: options.rateLimitPerMinute,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      // Both checks print a stack trace at the first request: TRUST_PROXY=true is the operator's
-      // explicit choice (warned about at start), and without TRUST_PROXY an X-Forwarded-For is
-      // untrusted client input, reported once below in the app's own log instead.
-      validate: { trustProxy: false, xForwardedForHeader: false },
+      // Each of these checks runs on the first request and prints a stack trace if it trips:
+      // TRUST_PROXY=true is the operator's explicit choice (warned about at start); without
+      // TRUST_PROXY an X-Forwarded-For is untrusted client input (reported once below in the
+      // app's own log), and so is a Forwarded header, which express never reads.
+      validate: { trustProxy: false, xForwardedForHeader: false, forwardedHeader: false },
       handler: (request, response) => {
         const error = { status: 429, code: 'rate_limited', message: `Too many requests: at most ${options.rateLimitPerMinute} a minute. Try again shortly.` };
         if (request.baseUrl.startsWith('/v1')) sendOpenAiError(response, error);

@@ -73,6 +73,15 @@ describe('TRUST_PROXY', () => {
     expect(lines.filter((line) => String(line.msg).startsWith('X-Forwarded-For ignored'))).toHaveLength(1);
   });
 
+  it('a Forwarded header is not read either (express does not support it), and express-rate-limit stays quiet about it', async () => {
+    // express-rate-limit runs each of its checks on the first request only: this one carries the header.
+    const app = await startTestApp({ appOptions: { rateLimitPerMinute: 1, trustProxy: 1 } });
+    apps.push(app);
+    const forwarded = (address: string) => postJson(`${app.url}/api/search`, { query: 'event cameras' }, { forwarded: `for=${address}` });
+    expect((await forwarded('203.0.113.10')).status).toBe(200);
+    expect((await forwarded('203.0.113.11')).status).toBe(429);
+  });
+
   it('true (trust every hop) answers per forwarded address without express-rate-limit printing its warning', async () => {
     const app = await startTestApp({ appOptions: { rateLimitPerMinute: 1, trustProxy: true } });
     apps.push(app);
