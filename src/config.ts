@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -16,6 +17,50 @@ const flag = (fallback: boolean) =>
     (value) => (typeof value === 'string' && value !== '' ? value.trim().toLowerCase() : undefined),
     z.enum(['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off']).optional().transform((value) => (value === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(value))),
   );
+
+/** Comma-separated values, trimmed, empties dropped; unset or blank is undefined. */
+const commaList = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : undefined),
+  z.array(z.string()).optional(),
+);
+
+/** express's named address ranges for `trust proxy`. */
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrSubnet(entry: string): boolean {
+  if (TRUST_PROXY_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * express's `trust proxy` setting: `false` (ignore X-Forwarded-For), `true` (trust every hop),
+ * a hop count, or addresses/CIDRs/loopback|linklocal|uniquelocal of the proxies to trust.
+ */
+export type TrustProxy = boolean | number | string[];
+
+const trustProxy = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : 'false'),
+  z.string().transform((value, context): TrustProxy => {
+    const lower = value.toLowerCase();
+    if (lower === 'false') return false;
+    if (lower === 'true') return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    const invalid = entries.filter((entry) => !isAddressOrSubnet(entry));
+    if (invalid.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `expected false, true, a hop count, or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal); not ${invalid.map((entry) => JSON.stringify(entry)).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  }),
+);
 
 /**
  * Every setting, read from environment variables. This is the one place configuration
@@ -56,6 +101,14 @@ export const configSchema = z.object({
   ADMIN_TOKEN: optionalString,
   API_TOKEN: optionalString,
   RATE_LIMIT_PER_MIN: integer(120, 0, 1000000),
+  /** Which reverse proxies' X-Forwarded-For to believe, so rate limits and logs see the client (docs/deployment.md). */
+  TRUST_PROXY: trustProxy,
+  /** Host names /mcp accepts in the Host header when bound beyond loopback; default derived from HOST. */
+  ALLOWED_HOSTS: commaList,
+  /** Origins /mcp accepts from browsers when bound beyond loopback; default derived from the allowed hosts and PORT. */
+  ALLOWED_ORIGINS: commaList,
+  /** Serve beyond loopback without API_TOKEN, knowingly (otherwise the server refuses to start). */
+  ALLOW_OPEN_ACCESS: flag(false),
   CORS_ORIGIN: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -2,13 +2,18 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from './config.ts';
 import { PaperchatError } from './errors.ts';
 import { createApp } from './server/app.ts';
+import { resolveExposure } from './server/http/exposure.ts';
 import { installShutdownHandlers, startServer } from './server/http/start-server.ts';
 import { createMetrics } from './server/metrics.ts';
 import { createServices } from './services.ts';
 
 /** `npm start`: wires the real dependencies, serves at once, loads or builds the index. */
 async function main(config: Config): Promise<void> {
+  // Before anything slow: a server that must not start should say so at once.
+  const exposure = resolveExposure(config);
   const logger = pino({ level: config.LOG_LEVEL });
+  if (config.TRUST_PROXY === true) logger.warn('TRUST_PROXY=true believes any X-Forwarded-For: safe only when clients cannot reach paperchat except through the proxy; prefer a hop count or the proxy addresses');
+  if (!exposure.loopbackOnly && !config.API_TOKEN) logger.warn(`ALLOW_OPEN_ACCESS: serving on ${config.HOST} without API_TOKEN; anyone who can reach it can use the API`);
   const metrics = createMetrics();
   const { provider, library, pipeline } = await createServices(
     config,
@@ -28,7 +33,7 @@ async function main(config: Config): Promise<void> {
       metrics,
       uploads: { seedsDir: config.SEEDS_DIR, maxBytes: config.UPLOAD_MAX_MB * 1024 * 1024, titleOnly: config.INGEST_TITLE_ONLY },
     },
-    { rateLimitPerMinute: config.RATE_LIMIT_PER_MIN, corsOrigin: config.CORS_ORIGIN, adminToken: config.ADMIN_TOKEN, apiToken: config.API_TOKEN, bodyLimit: '64kb', requestTimeoutMs: config.LLM_TIMEOUT_MS },
+    { rateLimitPerMinute: config.RATE_LIMIT_PER_MIN, corsOrigin: config.CORS_ORIGIN, adminToken: config.ADMIN_TOKEN, apiToken: config.API_TOKEN, trustProxy: config.TRUST_PROXY, mcpAllowList: exposure.mcpAllowList, bodyLimit: '64kb', requestTimeoutMs: config.LLM_TIMEOUT_MS },
   );
   const running = await startServer(app, { port: config.PORT, host: config.HOST });
   logger.info(`paperchat listening on ${running.url} (answers: ${provider.name})`);

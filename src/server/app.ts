@@ -5,14 +5,16 @@ import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { PROJECT_ROOT } from '../config.ts';
+import { PROJECT_ROOT, type TrustProxy } from '../config.ts';
 import { describePaper } from '../retrieval/paper-metadata.ts';
 import { mcpHttpRoutes, sendJsonRpcError } from '../mcp/http-routes.ts';
+import { rebindingProtection } from '../mcp/rebinding-protection.ts';
 import { adminRoutes, uploadRoute } from './api/admin.ts';
 import { apiNotFound, errorHandler, sendError } from './api/errors.ts';
 import { apiRoutes } from './api/routes.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { requireBearerToken } from './http/bearer-token.ts';
+import type { RebindingAllowList } from './http/exposure.ts';
 import { createMetrics } from './metrics.ts';
 import { sendOpenAiError } from './openai/errors.ts';
 import { openAiRoutes } from './openai/routes.ts';
@@ -22,8 +24,12 @@ export interface AppOptions {
   rateLimitPerMinute: number;
   corsOrigin?: string;
   adminToken?: string;
-  /** When set, /v1/* and /mcp require `Authorization: Bearer <apiToken>`. */
+  /** When set, /api (but health, readiness and admin), /v1/* and /mcp require `Authorization: Bearer <apiToken>`. */
   apiToken?: string;
+  /** express's `trust proxy`: whose X-Forwarded-For gives the client address for rate limits and logs. Default false. */
+  trustProxy?: TrustProxy;
+  /** Bound beyond loopback: /mcp accepts only these Host/Origin headers (DNS-rebinding protection). */
+  mcpAllowList?: RebindingAllowList;
   bodyLimit: string;
   /** Non-streaming requests taking longer get a 503 JSON error. */
   requestTimeoutMs: number;
@@ -37,6 +43,9 @@ const VENDOR_FILES: Record<string, string> = {
   'marked.esm.js': path.join(PROJECT_ROOT, 'node_modules', 'marked', 'lib', 'marked.esm.js'),
   'purify.es.mjs': path.join(PROJECT_ROOT, 'node_modules', 'dompurify', 'dist', 'purify.es.mjs'),
 };
+
+/** Probes and the admin routes (which take ADMIN_TOKEN instead) are outside API_TOKEN. */
+const API_PATHS_WITHOUT_API_TOKEN = new Set(['/health', '/ready']);
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
 
@@ -60,7 +69,8 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
   const metrics = dependencies.metrics ?? createMetrics();
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  const trustProxy = options.trustProxy ?? false;
+  app.set('trust proxy', trustProxy);
 
   app.use(
     pinoHttp({
@@ -74,7 +84,8 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
       // Probes would drown the log; 503 while indexing is expected, not an error.
       autoLogging: { ignore: (request) => request.url === '/api/health' || request.url === '/api/ready' || request.url === '/metrics' },
       customLogLevel: (_request, response, error) => (error || (response.statusCode >= 500 && response.statusCode !== 503) ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
-      serializers: { req: (request) => ({ id: request.id, method: request.method, url: request.url }), res: (response) => ({ statusCode: response.statusCode }) },
+      // request.raw.ip: the client's address as `trust proxy` resolves it (the proxy's own without TRUST_PROXY).
+      serializers: { req: (request) => ({ id: request.id, method: request.method, url: request.url, remoteAddress: request.raw?.ip ?? request.remoteAddress }), res: (response) => ({ statusCode: response.statusCode }) },
     }),
   );
   app.use((request, response, next) => {
@@ -105,6 +116,11 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
       limit: options.rateLimitPerMinute,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
+      // Each of these checks runs on the first request and prints a stack trace if it trips:
+      // TRUST_PROXY=true is the operator's explicit choice (warned about at start); without
+      // TRUST_PROXY an X-Forwarded-For is untrusted client input (reported once below in the
+      // app's own log), and so is a Forwarded header, which express never reads.
+      validate: { trustProxy: false, xForwardedForHeader: false, forwardedHeader: false },
       handler: (request, response) => {
         const error = { status: 429, code: 'rate_limited', message: `Too many requests: at most ${options.rateLimitPerMinute} a minute. Try again shortly.` };
         if (request.baseUrl.startsWith('/v1')) sendOpenAiError(response, error);
@@ -115,6 +131,21 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
     // One budget across the APIs: they run the same pipeline.
     app.use(['/api/ask', '/api/search', '/v1/chat/completions', '/mcp'], limiter);
   }
+  if (trustProxy === false) {
+    let reported = false;
+    app.use((request, _response, next) => {
+      if (!reported && request.headers['x-forwarded-for'] !== undefined) {
+        reported = true;
+        logger.warn('X-Forwarded-For ignored: TRUST_PROXY is false, so rate limits and logs use the connecting address; behind a reverse proxy, set TRUST_PROXY (docs/deployment.md)');
+      }
+      next();
+    });
+  }
+  const apiTokenGuard = requireBearerToken(options.apiToken, (response) => sendError(response, 401, 'unauthorized', 'A valid Authorization: Bearer <API_TOKEN> header is required.'));
+  app.use('/api', (request, response, next) => {
+    if (API_PATHS_WITHOUT_API_TOKEN.has(request.path) || request.path.startsWith('/admin/')) next();
+    else apiTokenGuard(request, response, next);
+  });
   // Uploads are raw file bytes, so their route comes before the JSON body parser.
   if (dependencies.indexAdmin && dependencies.uploads) app.post('/api/admin/papers', ...uploadRoute(dependencies.indexAdmin, dependencies.uploads, options.adminToken));
   app.use('/api', express.json({ limit: options.bodyLimit, strict: false, type: () => true }));
@@ -146,6 +177,7 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
 
   app.use(
     '/mcp',
+    ...(options.mcpAllowList ? rebindingProtection(options.mcpAllowList) : []),
     requireBearerToken(options.apiToken, (response) => sendJsonRpcError(response, { status: 401, message: 'A valid Authorization: Bearer <API_TOKEN> header is required.' })),
     express.json({ limit: options.bodyLimit }),
     mcpHttpRoutes({ searchService: dependencies.searchService, askService: dependencies.askService }),

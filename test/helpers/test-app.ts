@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { AnswerProvider } from '../../src/answer/types.ts';
 import { AnswerPipeline } from '../../src/answer/pipeline.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -24,7 +24,7 @@ export interface TestApp {
  * The real app (real index, retrieval and answer pipeline) over the fixture papers, with
  * deterministic test embeddings, listening on a free loopback port.
  */
-export async function startTestApp(options: { appOptions?: Partial<AppOptions>; provider?: AnswerProvider; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(options: { appOptions?: Partial<AppOptions>; provider?: AnswerProvider; env?: Record<string, string>; logger?: Logger } = {}): Promise<TestApp> {
   const config = loadConfig({ SEEDS_DIR: await writeFixtureSeeds(), DATA_DIR: await makeTempDir(), LOG_LEVEL: 'silent', ...options.env });
   const embeddings = new TestHashingEmbeddings();
   const library = new PaperLibrary(config, silentLibraryLogger, { select: async () => embeddings, byId: async () => embeddings });
@@ -35,7 +35,7 @@ export async function startTestApp(options: { appOptions?: Partial<AppOptions>; 
     {
       searchService: library,
       askService: pipeline,
-      logger: pino({ level: 'silent' }),
+      logger: options.logger ?? pino({ level: 'silent' }),
       indexAdmin: library,
       metrics,
       uploads: { seedsDir: config.SEEDS_DIR, maxBytes: config.UPLOAD_MAX_MB * 1024 * 1024, titleOnly: config.INGEST_TITLE_ONLY },

@@ -3,6 +3,8 @@
  * `kind` the chat can explain plainly: network, rate_limited, indexing, invalid, server, stream.
  */
 
+import { readSetting, writeSetting } from './store.js';
+
 export class ApiError extends Error {
   /**
    * @param {'network' | 'rate_limited' | 'indexing' | 'invalid' | 'not_found' | 'server' | 'stream'} kind
@@ -53,14 +55,59 @@ async function errorFromResponse(response) {
   return new ApiError('server', message || `The server had a problem (${response.status}).`, details);
 }
 
-/** @param {string} path @param {RequestInit} [init] */
-async function request(path, init) {
-  let response;
+/**
+ * A server run with API_TOKEN answers 401 until the page sends the token. The person is asked
+ * once, the token is kept in this browser (localStorage, like the conversations) and sent as
+ * `Authorization: Bearer …` from then on; a token the server refuses is forgotten and asked for
+ * again. Declining stops the asking (background polls included) until the page is reloaded.
+ */
+const TOKEN_SETTING = 'apiToken';
+/** @type {Promise<string | null> | null} one question at a time, however many requests were refused together */
+let tokenQuestion = null;
+let tokenDeclined = false;
+
+/** @param {string | null} refused the token the refused request carried @returns {Promise<string | null>} */
+function tokenAfterRefusal(refused) {
+  const stored = readSetting(TOKEN_SETTING);
+  if (stored && stored !== refused) return Promise.resolve(stored);
+  if (refused) writeSetting(TOKEN_SETTING, null);
+  if (tokenDeclined) return Promise.resolve(null);
+  tokenQuestion ??= Promise.resolve()
+    .then(() => {
+      const entered = window.prompt(
+        refused ? 'That access token was not accepted. Access token for this paperchat server:' : 'This paperchat server needs an access token (its API_TOKEN). It is kept in this browser.',
+      );
+      const token = entered?.trim() || null;
+      if (token) writeSetting(TOKEN_SETTING, token);
+      else tokenDeclined = true;
+      return token;
+    })
+    .finally(() => {
+      tokenQuestion = null;
+    });
+  return tokenQuestion;
+}
+
+/** @param {string} path @param {RequestInit | undefined} init @param {string | null} token */
+async function send(path, init, token) {
+  const headers = token ? { ...(/** @type {Record<string, string>} */ (init?.headers ?? {})), Authorization: `Bearer ${token}` } : init?.headers;
   try {
-    response = await fetch(path, init);
+    return await fetch(path, { ...init, headers });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError('network', 'Could not reach the paperchat server.');
+  }
+}
+
+/** @param {string} path @param {RequestInit} [init] */
+async function request(path, init) {
+  let token = readSetting(TOKEN_SETTING);
+  let response = await send(path, init, token);
+  while (response.status === 401) {
+    const next = await tokenAfterRefusal(token);
+    if (!next) throw new ApiError('invalid', 'This server needs an access token: reload the page and enter the API_TOKEN its operator gave you.', { status: 401, code: 'unauthorized' });
+    token = next;
+    response = await send(path, init, token);
   }
   if (!response.ok) throw await errorFromResponse(response);
   return response;
