@@ -22,6 +22,9 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
 COPY prompts ./prompts
 COPY seeds ./seeds
+COPY scripts/start.mjs ./scripts/start.mjs
+# src/ prebuilt into dist/ at image build (what `npm start` does on a changed checkout).
+RUN node scripts/start.mjs --build-only
 # The image's own non-root user (uid 1000) owns only what the server writes.
 RUN mkdir -p /data /app/seeds/uploads && chown -R node:node /data /app/seeds/uploads
 USER node
@@ -30,4 +33,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=300s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself, not npm start: npm does not pass SIGTERM on, and the server drains in-flight requests on it.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "scripts/start.mjs"]

@@ -75,5 +75,7 @@ async function build(sourceTime) {
 
 const sourceTime = await newestSourceTime();
 if (!(await buildIsCurrent(sourceTime))) await build(sourceTime);
+// --build-only: build (e.g. at image build time) and stop.
+if (process.argv.includes('--build-only')) process.exit(0);
 process.setSourceMapsEnabled(true);
 await import(pathToFileURL(path.join(outdir, 'main.js')).href);

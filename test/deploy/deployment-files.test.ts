@@ -156,8 +156,8 @@ describe('Dockerfile', () => {
     expect(keywords.lastIndexOf('USER')).toBeGreaterThan(keywords.lastIndexOf('RUN'));
     expect(instructions.find((instruction) => instruction.keyword === 'HEALTHCHECK')?.rest).toContain('/api/ready');
     const command = JSON.parse(instructions.find((instruction) => instruction.keyword === 'CMD')!.rest) as string[];
-    expect(command).toEqual(['node', '--import', 'tsx', 'src/main.ts']);
-    expect((JSON.parse(read('package.json')) as { dependencies: Record<string, string> }).dependencies.tsx).toBeDefined();
+    expect(command).toEqual(['node', 'scripts/start.mjs']);
+    expect((JSON.parse(read('package.json')) as { dependencies: Record<string, string> }).dependencies.esbuild).toBeDefined();
     // The image's defaults are settings config.ts reads, with values it accepts.
     const environment = Object.fromEntries(
       [...dockerfile.matchAll(/^\s*(?:ENV\s+)?([A-Z_]+)=(\S+?)\s*\\?$/gm)].map((match) => [match[1]!, match[2]!]),
