@@ -235,7 +235,7 @@ const engineQueries = syntheticQueries(200, seedPapers, 99);
 for (const count of enginePapers) {
   // The first 500 are the real corpus (the product's size); beyond, synthetic papers.
   const papers = count <= seedPapers.length ? seedPapers.slice(0, count) : syntheticPapers(count, seedPapers, count + 5);
-  for (const engine of ['minisearch', 'postings-exhaustive', 'postings'] as const) engineRows.push(benchLexicalEngine(engine, papers, engineQueries));
+  for (const engine of ['minisearch', 'postings'] as const) engineRows.push(benchLexicalEngine(engine, papers, engineQueries));
 }
 if (engineRows.length > 0) {
   print('## Lexical engines (same BM25 scores; in this process; top 100 of 200 synthetic questions)');

@@ -88,6 +88,8 @@ export const configSchema = z.object({
   /** How long `auto` waits for the transformers.js model before falling back. */
   EMBEDDINGS_LOAD_TIMEOUT_MS: integer(15000, 100, 600000),
   EMBEDDING_THREADS: integer(0, 0, 64),
+  /** Bundled encoder: most questions embedded in one call when every worker is busy (1 = one call per question). */
+  EMBEDDING_QUERY_BATCH: integer(4, 1, 64),
   /** A ranker weights file (as written by `npm run fit-ranker -- --write`) instead of the shipped one. */
   RANKER_WEIGHTS: optionalString,
 

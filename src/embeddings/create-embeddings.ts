@@ -67,7 +67,7 @@ export async function createEmbeddings(config: Config, logger?: EmbeddingsLogger
 
   if (config.EMBEDDINGS === 'use') {
     logger?.info(`embeddings: ${UNIVERSAL_SENTENCE_ENCODER_ID} (EMBEDDINGS=use)`);
-    return new UniversalSentenceEncoderEmbeddings({ threads: config.EMBEDDING_THREADS });
+    return new UniversalSentenceEncoderEmbeddings({ threads: config.EMBEDDING_THREADS, queryBatch: config.EMBEDDING_QUERY_BATCH });
   }
 
   if (config.EMBEDDINGS === 'transformers') {
@@ -106,7 +106,7 @@ export async function createEmbeddings(config: Config, logger?: EmbeddingsLogger
     // A model that is simply not there is the normal offline case; anything else deserves attention.
     if (error instanceof TransformersModelNotFoundError) logger?.info(message);
     else logger?.warn(message);
-    return new UniversalSentenceEncoderEmbeddings({ threads: config.EMBEDDING_THREADS });
+    return new UniversalSentenceEncoderEmbeddings({ threads: config.EMBEDDING_THREADS, queryBatch: config.EMBEDDING_QUERY_BATCH });
   } finally {
     clearTimeout(timer);
   }
@@ -114,7 +114,7 @@ export async function createEmbeddings(config: Config, logger?: EmbeddingsLogger
 
 /** The embedder that built an existing index (its manifest's `embedder.id`). */
 export async function createEmbeddingsById(id: string, config: Config, options?: CreateEmbeddingsOptions): Promise<IdentifiedEmbeddings> {
-  if (id === UNIVERSAL_SENTENCE_ENCODER_ID) return new UniversalSentenceEncoderEmbeddings({ threads: config.EMBEDDING_THREADS });
+  if (id === UNIVERSAL_SENTENCE_ENCODER_ID) return new UniversalSentenceEncoderEmbeddings({ threads: config.EMBEDDING_THREADS, queryBatch: config.EMBEDDING_QUERY_BATCH });
   if (id.startsWith(TRANSFORMERS_ID_PREFIX)) {
     const modelId = id.slice(TRANSFORMERS_ID_PREFIX.length);
     try {

@@ -5,10 +5,13 @@ import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { Embeddings } from '@langchain/core/embeddings';
 import { Piscina } from 'piscina';
 import { PROJECT_ROOT } from '../config.ts';
+import { QueryBatcher } from './query-batcher.ts';
 import type { IdentifiedEmbeddings } from './types.ts';
 
 export const UNIVERSAL_SENTENCE_ENCODER_ID = 'universal-sentence-encoder';
 
+/** Measured best for short questions (docs/performance.md): 8 already costs more per text than 4. */
+export const DEFAULT_QUERY_BATCH = 4;
 /** Texts per task: small enough that a document batch spreads over every thread. */
 const TEXTS_PER_TASK = 16;
 /** `npm start` runs src/ prebuilt into dist/ (scripts/start.mjs); tests and the CLI run the TypeScript. */
@@ -30,6 +33,8 @@ export interface UniversalSentenceEncoderOptions {
    * what spreads the work over the cores.
    */
   threads?: number;
+  /** Most queries embedded in one call when they arrive while every worker is busy (1 = never grouped). */
+  queryBatch?: number;
 }
 
 /**
@@ -42,11 +47,13 @@ export class UniversalSentenceEncoderEmbeddings extends Embeddings implements Id
   readonly threads: number;
   private model: Promise<EmbeddingsModel> | null = null;
   private pool: Piscina<string[], number[][]> | null = null;
+  private readonly queries: QueryBatcher;
 
   constructor(options: UniversalSentenceEncoderOptions = {}) {
     super({ maxConcurrency: Infinity });
     const requested = options.threads ?? 0;
     this.threads = requested === 0 ? os.availableParallelism() : requested;
+    this.queries = new QueryBatcher((texts) => this.embedBatch(texts), this.threads, options.queryBatch ?? DEFAULT_QUERY_BATCH);
   }
 
   private embedBatch(texts: string[]): Promise<number[][]> {
@@ -73,9 +80,8 @@ export class UniversalSentenceEncoderEmbeddings extends Embeddings implements Id
     return (await Promise.all(batches)).flat();
   }
 
-  async embedQuery(text: string): Promise<number[]> {
-    const [vector] = await this.embedBatch([text]);
-    return vector!;
+  embedQuery(text: string): Promise<number[]> {
+    return this.queries.embed(text);
   }
 
   async close(): Promise<void> {

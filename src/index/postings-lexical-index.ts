@@ -15,13 +15,6 @@ import { BM25_PARAMETERS, TITLE_BOOST, type LexicalHit, type LexicalIndex, type 
  *   boost_f · idf_f(t) · (δ + tf·(k1+1) / (tf + k1·(1 − b + b·len_f/avglen_f)))
  * with idf_f(t) = ln(1 + (N − df_f + ½)/(df_f + ½)), len_f = distinct terms of the field;
  * the sum is multiplied by the number of distinct query terms the paper matches.
- *
- * Large queries (many postings) run document at a time with MaxScore pruning: each term's
- * largest possible contribution bounds what a paper can still reach, terms whose bounds
- * together cannot lift a paper past the current k-th score are only probed for papers the
- * other terms found, and a paper is dropped as soon as its bound falls to that score. The
- * top k is the exhaustive one (ties at the k-th score aside); small corpora keep the
- * term-at-a-time loop, whose tie order the fitted ranker was trained on.
  */
 
 const FIELDS = ['title', 'abstract'] as const;
@@ -59,8 +52,6 @@ export class PostingsLexicalIndex implements LexicalIndex {
   private readonly touched: Uint32Array;
   /** k1·(1 − b + b·len/avglen) per field and paper: the only per-paper part of a posting's score. */
   private readonly norms: Float64Array[];
-  /** Per field and term, the largest BM25 saturation term of its postings; NaN until first needed. */
-  private readonly maxImpacts: Float64Array[];
 
   private constructor(
     private readonly paperIds: string[],
@@ -80,7 +71,6 @@ export class PostingsLexicalIndex implements LexicalIndex {
       for (let doc = 0; doc < count; doc++) norms[doc] = k1 * (1 - b + (b * field.lengths[doc]!) / average);
       return norms;
     });
-    this.maxImpacts = fields.map(() => new Float64Array(terms.length).fill(Number.NaN));
   }
 
   get documentCount(): number {
@@ -147,35 +137,21 @@ export class PostingsLexicalIndex implements LexicalIndex {
   }
 
   query(text: string, limit: number, options: LexicalQueryOptions = {}): LexicalHit[] {
-    return this.queryWith(text, limit, options, 'auto');
-  }
-
-  /**
-   * `query` with the evaluation strategy chosen by the caller (tests and the bench compare
-   * them); `auto` prunes once the query's postings outnumber what exhaustive scoring does
-   * in well under a millisecond.
-   */
-  queryWith(text: string, limit: number, options: LexicalQueryOptions, strategy: 'auto' | 'exhaustive' | 'maxscore'): LexicalHit[] {
+    const { filter, termWeights } = options;
     const count = this.paperIds.length;
     if (count === 0 || limit <= 0) return [];
     // Distinct query terms in first-occurrence order, with how often each was asked for.
     const multiplicity = new Map<string, number>();
     for (const term of analyze(text)) multiplicity.set(term, (multiplicity.get(term) ?? 0) + 1);
-    const queryTerms = this.resolveTerms(multiplicity, options.termWeights);
-    const postings = queryTerms.reduce((sum, term) => sum + term.lists.reduce((listSum, list) => listSum + list.end - list.start, 0), 0);
-    const prune = strategy === 'maxscore' || (strategy === 'auto' && postings > MAXSCORE_MIN_POSTINGS && postings > limit * 4);
-    return prune ? this.maxScore(queryTerms, limit, options.filter) : this.exhaustive(queryTerms, limit, options.filter);
-  }
 
-  /** Known query terms with their posting ranges and per-field score factors, in query order. */
-  private resolveTerms(multiplicity: Map<string, number>, termWeights: ReadonlyMap<string, number> | undefined): QueryTerm[] {
-    const count = this.paperIds.length;
-    const resolved: QueryTerm[] = [];
+    const { scores, matched, lastTerm, touched } = this;
+    const { k1, delta } = BM25_PARAMETERS;
+    let touchedCount = 0;
+    let queryTerm = 0;
     for (const [term, times] of multiplicity) {
       const id = this.termIds.get(term);
       if (id === undefined) continue;
       const weight = times * (termWeights?.get(term) ?? 1);
-      const lists: TermList[] = [];
       for (let fieldIndex = 0; fieldIndex < FIELDS.length; fieldIndex++) {
         const field = this.fields[fieldIndex]!;
         const start: number = field.offsets[id]!;
@@ -183,21 +159,9 @@ export class PostingsLexicalIndex implements LexicalIndex {
         if (end === start) continue;
         const documentFrequency = end - start;
         const idf = Math.log(1 + (count - documentFrequency + 0.5) / (documentFrequency + 0.5));
-        lists.push({ fieldIndex, start, end, factor: weight * FIELD_BOOSTS[fieldIndex]! * idf });
-      }
-      resolved.push({ id, lists });
-    }
-    return resolved;
-  }
-
-  private exhaustive(queryTerms: QueryTerm[], limit: number, filter: ((paperId: string) => boolean) | undefined): LexicalHit[] {
-    const { scores, matched, lastTerm, touched } = this;
-    const { k1, delta } = BM25_PARAMETERS;
-    let touchedCount = 0;
-    for (let queryTerm = 0; queryTerm < queryTerms.length; queryTerm++) {
-      for (const { fieldIndex, start, end, factor } of queryTerms[queryTerm]!.lists) {
+        const factor = weight * FIELD_BOOSTS[fieldIndex]! * idf;
         const norms = this.norms[fieldIndex]!;
-        const { docs, tfs } = this.fields[fieldIndex]!;
+        const { docs, tfs } = field;
         for (let at: number = start; at < end; at++) {
           const doc = docs[at]!;
           const tf = tfs[at]!;
@@ -216,6 +180,7 @@ export class PostingsLexicalIndex implements LexicalIndex {
           }
         }
       }
+      queryTerm++;
     }
 
     // Top `limit` by final score; ties keep first-match order (as MiniSearch's stable sort did).
@@ -225,113 +190,6 @@ export class PostingsLexicalIndex implements LexicalIndex {
       lastTerm[doc] = -1;
       if (filter && !filter(this.paperIds[doc]!)) continue;
       heap.offer(scores[doc]! * matched[doc]!, position, doc);
-    }
-    return heap.sorted().map(({ doc, score }) => ({ paperId: this.paperIds[doc]!, score }));
-  }
-
-  /** The largest saturation term (δ + tf·(k1+1)/(tf + norm)) over a term's postings in one field. */
-  private maxImpact(fieldIndex: number, termId: number, start: number, end: number): number {
-    const cache = this.maxImpacts[fieldIndex]!;
-    const cached = cache[termId]!;
-    if (!Number.isNaN(cached)) return cached;
-    const { k1, delta } = BM25_PARAMETERS;
-    const norms = this.norms[fieldIndex]!;
-    const { docs, tfs } = this.fields[fieldIndex]!;
-    let best = 0;
-    for (let at = start; at < end; at++) {
-      const tf = tfs[at]!;
-      const impact = delta + (tf * (k1 + 1)) / (tf + norms[docs[at]!]!);
-      if (impact > best) best = impact;
-    }
-    cache[termId] = best;
-    return best;
-  }
-
-  /**
-   * Document-at-a-time MaxScore. Terms sorted by upper bound; the cheapest prefix whose
-   * bounds cannot reach the k-th score (with the coordination factor: a paper matching j
-   * of them scores at most their bound sum × j) is "non-essential": only papers found by the
-   * essential terms are scored, and their non-essential terms are probed from the largest
-   * bound down, stopping once the paper's bound falls to the k-th score.
-   */
-  private maxScore(queryTerms: QueryTerm[], limit: number, filter: ((paperId: string) => boolean) | undefined): LexicalHit[] {
-    const { k1, delta } = BM25_PARAMETERS;
-    const terms = queryTerms
-      .map((term) => ({
-        lists: term.lists.map((list) => ({ ...list, position: list.start, docs: this.fields[list.fieldIndex]!.docs, tfs: this.fields[list.fieldIndex]!.tfs, norms: this.norms[list.fieldIndex]! })),
-        bound: term.lists.reduce((sum, list) => sum + list.factor * this.maxImpact(list.fieldIndex, term.id, list.start, list.end), 0),
-      }))
-      .sort((a, b) => a.bound - b.bound);
-    const termCount = terms.length;
-    if (termCount === 0) return [];
-    // prefixBound[p]: the most a paper matching only terms[0..p) can score.
-    const boundSums = new Float64Array(termCount + 1);
-    for (let index = 0; index < termCount; index++) boundSums[index + 1] = boundSums[index]! + terms[index]!.bound;
-    const prefixBound = boundSums.map((sum, size) => sum * size);
-
-    const heap = new TopK(limit);
-    let threshold = -1;
-    let firstEssential = 0;
-    for (;;) {
-      let doc = NO_DOC;
-      for (let index = firstEssential; index < termCount; index++) {
-        for (const list of terms[index]!.lists) {
-          if (list.position < list.end) {
-            const candidate = list.docs[list.position]!;
-            if (candidate < doc) doc = candidate;
-          }
-        }
-      }
-      if (doc === NO_DOC) break;
-
-      let score = 0;
-      let matchedTerms = 0;
-      for (let index = firstEssential; index < termCount; index++) {
-        let termScore = 0;
-        let found = false;
-        for (const list of terms[index]!.lists) {
-          if (list.position < list.end && list.docs[list.position] === doc) {
-            const tf = list.tfs[list.position]!;
-            termScore += list.factor * (delta + (tf * (k1 + 1)) / (tf + list.norms[doc]!));
-            found = true;
-            list.position++;
-          }
-        }
-        if (found) {
-          score += termScore;
-          matchedTerms++;
-        }
-      }
-      let pruned = false;
-      for (let index = firstEssential - 1; index >= 0; index--) {
-        if ((score + boundSums[index + 1]!) * (matchedTerms + index + 1) <= threshold) {
-          pruned = true;
-          break;
-        }
-        let termScore = 0;
-        let found = false;
-        for (const list of terms[index]!.lists) {
-          list.position = seek(list.docs, list.position, list.end, doc);
-          if (list.position < list.end && list.docs[list.position] === doc) {
-            const tf = list.tfs[list.position]!;
-            termScore += list.factor * (delta + (tf * (k1 + 1)) / (tf + list.norms[doc]!));
-            found = true;
-          }
-        }
-        if (found) {
-          score += termScore;
-          matchedTerms++;
-        }
-      }
-      if (pruned) continue;
-      const final = score * matchedTerms;
-      if (final <= threshold || (filter && !filter(this.paperIds[doc]!))) continue;
-      // Ties at equal scores go to the lower paper number (the order papers were indexed in).
-      heap.offer(final, doc, doc);
-      if (heap.size === limit) {
-        threshold = heap.minScore;
-        while (firstEssential < termCount && prefixBound[firstEssential + 1]! <= threshold) firstEssential++;
-      }
     }
     return heap.sorted().map(({ doc, score }) => ({ paperId: this.paperIds[doc]!, score }));
   }
@@ -398,44 +256,6 @@ export class PostingsLexicalIndex implements LexicalIndex {
   }
 }
 
-/** Below this many postings a query is scored exhaustively: pruning would not pay for its bookkeeping. */
-const MAXSCORE_MIN_POSTINGS = 20_000;
-const NO_DOC = 0xffffffff;
-
-interface TermList {
-  fieldIndex: number;
-  start: number;
-  end: number;
-  /** weight · field boost · idf: multiplies the saturation term of each posting. */
-  factor: number;
-}
-
-interface QueryTerm {
-  id: number;
-  lists: TermList[];
-}
-
-/** First position in docs[from, end) holding a paper ≥ target: galloping, then binary search. */
-function seek(docs: Uint32Array, from: number, end: number, target: number): number {
-  if (from >= end || docs[from]! >= target) return from;
-  let step = 1;
-  let low = from;
-  let high = from + 1;
-  while (high < end && docs[high]! < target) {
-    low = high;
-    step *= 2;
-    high = low + step;
-  }
-  if (high > end) high = end;
-  // docs[low] < target; answer in (low, high].
-  while (low + 1 < high) {
-    const middle = (low + high) >>> 1;
-    if (docs[middle]! < target) low = middle;
-    else high = middle;
-  }
-  return high;
-}
-
 /** A Uint32Array that doubles as it fills. */
 class GrowableUint32 {
   private data = new Uint32Array(1024);
@@ -461,15 +281,6 @@ function align4(length: number): number {
 class TopK {
   private readonly entries: Array<{ score: number; position: number; doc: number }> = [];
   constructor(private readonly limit: number) {}
-
-  get size(): number {
-    return this.entries.length;
-  }
-
-  /** The k-th best score so far (the heap's root). */
-  get minScore(): number {
-    return this.entries[0]?.score ?? -1;
-  }
 
   /** a ranks below b. */
   private static worse(a: { score: number; position: number }, b: { score: number; position: number }): boolean {
