@@ -60,3 +60,25 @@ export const askOutput = {
   citations: z.array(citation),
   warning: z.string().optional(),
 };
+
+export const similarPapersInput = {
+  paperId: paperIdSchema.describe('A paper id as returned by search_papers or ask.'),
+  k: z.number().int().min(1).max(20).default(5).describe('How many similar papers to return (1-20, default 5).'),
+};
+
+const span = z.object({ text: z.string(), start: z.number().int(), end: z.number().int() });
+
+const similarResult = z.object({
+  paperId: z.string(),
+  title: z.string(),
+  score: z.number(),
+  reason: z.string().describe('One line: the distinctive terms both papers use.'),
+  sharedTerms: z.array(z.string()),
+  matchedSentences: z
+    .object({ source: span, similar: span, similarity: z.number() })
+    .nullable()
+    .describe('The best-matching sentence of each abstract, with offsets into each.'),
+  ...metadata,
+});
+
+export const similarPapersOutput = { paperId: z.string(), results: z.array(similarResult) };

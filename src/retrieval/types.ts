@@ -72,7 +72,7 @@ export interface SimilarOptions {
 export interface SimilarPaper {
   paperId: string;
   title: string;
-  /** Fused score in [0, 1] over the candidates: share of the best. */
+  /** Fused score in [0, 1]: both sides min-max normalised over the candidates, weighted. */
   score: number;
   scores: { fused: number; vector: number; vectorRank: number; lexical?: number; lexicalRank?: number };
   reason: {
