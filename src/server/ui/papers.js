@@ -7,6 +7,7 @@ import { byId, debounce, externalLink, formatScore, h } from './dom.js';
 import { byline, describeFilters, filterControls } from './filters.js';
 import { renderAbstract, tidyLatex } from './render.js';
 import { highlightFromSimilar, similarSection } from './similar.js';
+import { citeMenu } from './cite.js';
 
 const TOPICS = ['token pruning', 'event cameras', 'linear attention', 'vision-language models', 'diffusion transformers', 'medical imaging', 'knowledge distillation', 'state space models'];
 
@@ -203,7 +204,7 @@ export async function showPaper(paperId, highlight) {
       { class: 'paper' },
       heading,
       metadata,
-      h('div', { class: 'paper-actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => askAbout({ paperId: paper.paperId, title: paper.title }) }, 'Ask about this paper')),
+      h('div', { class: 'paper-actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => askAbout({ paperId: paper.paperId, title: paper.title }) }, 'Ask about this paper'), citeMenu(() => [paper.paperId])),
       h('h2', null, 'Abstract'),
       abstract,
       mark ? h('p', { class: 'muted small' }, highlightFromSimilar() ? 'The highlighted sentence is the one closest to the paper you came from.' : 'The highlighted sentence is the one cited in the answer.') : null,
