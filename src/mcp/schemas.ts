@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CITATION_FORMATS } from '../bibliography/export.ts';
 import { askRequestSchema, filtersSchema, paperIdSchema, searchRequestSchema } from '../server/api/schemas.ts';
 
 const filters = filtersSchema
@@ -82,3 +83,14 @@ const similarResult = z.object({
 });
 
 export const similarPapersOutput = { paperId: z.string(), results: z.array(similarResult) };
+
+export const citePapersInput = {
+  paperIds: z.array(paperIdSchema).min(1).max(100).describe('The papers to cite (ids from search_papers, ask or similar_papers).'),
+  format: z.enum(CITATION_FORMATS).default('bibtex').describe('bibtex (default), ris or csl-json.'),
+};
+
+export const citePapersOutput = {
+  format: z.enum(CITATION_FORMATS),
+  text: z.string().describe('The bibliography file, ready to save.'),
+  keys: z.record(z.string(), z.string()).describe('Citation key per paper id, unique within this export.'),
+};

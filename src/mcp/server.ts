@@ -8,7 +8,8 @@ import type { AskService } from '../answer/types.ts';
 import { describePaper, paperMetadata } from '../retrieval/paper-metadata.ts';
 import type { Paper } from '../corpus/types.ts';
 import type { SearchService } from '../retrieval/types.ts';
-import { askInput, askOutput, getPaperInput, getPaperOutput, searchPapersInput, searchPapersOutput, similarPapersInput, similarPapersOutput } from './schemas.ts';
+import { askInput, askOutput, getPaperInput, getPaperOutput, searchPapersInput, searchPapersOutput, similarPapersInput, similarPapersOutput, citePapersInput, citePapersOutput } from './schemas.ts';
+import { formatBibliography } from '../bibliography/export.ts';
 
 export interface McpDependencies {
   searchService: SearchService;
@@ -115,6 +116,27 @@ export function createMcpServer({ searchService, askService, ready }: McpDepende
           ? 'No similar papers found.'
           : results.map((result, rank) => `${rank + 1}. ${result.title} (${result.paperId}, score ${result.score.toFixed(3)})\n   ${result.reason}`).join('\n');
       return { content: [{ type: 'text', text }], structuredContent: { paperId, results } };
+    },
+  );
+
+  server.registerTool(
+    'cite_papers',
+    {
+      title: 'Cite papers',
+      description: 'A bibliography (BibTeX, RIS or CSL-JSON) for the given papers, with stable citation keys, arXiv ids, DOIs and URLs where known.',
+      inputSchema: citePapersInput,
+      outputSchema: citePapersOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ paperIds, format }) => {
+      await ready;
+      if (searchService.status().status !== 'ok') throw new IndexNotReadyError();
+      const unique = [...new Set(paperIds)];
+      const papers = unique.map((paperId) => searchService.getPaper(paperId));
+      const missing = unique.filter((_paperId, position) => !papers[position]);
+      if (missing.length > 0) return toolError(`No paper with id ${missing.map((paperId) => `"${paperId}"`).join(', ')}. Use search_papers to find paper ids.`);
+      const { text, keys } = formatBibliography(papers as Paper[], format);
+      return { content: [{ type: 'text', text }], structuredContent: { format, text, keys: Object.fromEntries(keys) } };
     },
   );
 

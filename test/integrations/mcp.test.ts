@@ -59,9 +59,9 @@ afterAll(async () => {
 });
 
 describe('MCP tools (in memory)', () => {
-  it('lists the four tools with input and output schemas', async () => {
+  it('lists the five tools with input and output schemas', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['ask', 'get_paper', 'search_papers', 'similar_papers']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['ask', 'cite_papers', 'get_paper', 'search_papers', 'similar_papers']);
     expect(tools.find((tool) => tool.name === 'similar_papers')!.inputSchema.required).toEqual(['paperId']);
     const search = tools.find((tool) => tool.name === 'search_papers')!;
     expect(search.inputSchema.required).toEqual(['query']);
@@ -106,6 +106,22 @@ describe('MCP tools (in memory)', () => {
     expect(textOf(missing)).toContain('No paper with id "no-such-paper"');
   });
 
+  it('cite_papers returns a bibliography with stable keys, and names unknown ids', async () => {
+    const { results } = (await call(client, 'search_papers', { query: 'event cameras', k: 2 })).structuredContent as unknown as SearchOutput;
+    const result = await call(client, 'cite_papers', { paperIds: results.map((hit) => hit.paperId) });
+    expect(result.isError).toBeFalsy();
+    const output = result.structuredContent as unknown as { format: string; text: string; keys: Record<string, string> };
+    expect(output.format).toBe('bibtex');
+    expect(textOf(result)).toBe(output.text);
+    expect(output.text.match(/^@misc\{/gm)).toHaveLength(2);
+    expect(output.keys[results[0]!.paperId]).toBe('eventformertransformers');
+    const ris = (await call(client, 'cite_papers', { paperIds: [results[0]!.paperId], format: 'ris' })).structuredContent as unknown as { text: string };
+    expect(ris.text).toMatch(/^TY {2}- GEN\r\nID {2}- eventformertransformers\r\n/);
+    const missing = await call(client, 'cite_papers', { paperIds: ['ghost'] });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toContain('No paper with id "ghost"');
+  });
+
   it('ask answers with citations and a Sources list', async () => {
     const result = await call(client, 'ask', { question: 'What accuracy does EventFormer reach on DVS Gesture?' });
     const output = result.structuredContent as unknown as AskOutput;
@@ -131,6 +147,8 @@ describe('MCP tools (in memory)', () => {
     ['get_paper', {}, 'paperId'],
     ['similar_papers', { paperId: 'x', k: 0 }, 'k'],
     ['similar_papers', {}, 'paperId'],
+    ['cite_papers', { paperIds: [] }, 'paperIds'],
+    ['cite_papers', { paperIds: ['x'], format: 'docx' }, 'format'],
     ['ask', { question: 'x'.repeat(2001) }, 'question'],
     ['ask', { question: 'x', paperIds: [] }, 'paperIds'],
   ])('%s with bad arguments %j is a tool error naming %s', async (name, args, field) => {
@@ -158,6 +176,7 @@ describe('MCP tools (in memory)', () => {
         ['search_papers', { query: 'speech' }],
         ['get_paper', { paperId: 'x' }],
         ['similar_papers', { paperId: 'x' }],
+        ['cite_papers', { paperIds: ['x'] }],
         ['ask', { question: 'What is TinyText?' }],
       ] as const) {
         const result = await call(unready, name, args);
@@ -193,7 +212,7 @@ describe('MCP over streamable HTTP at /mcp', () => {
     const http = new Client({ name: 'paperchat-test', version: '1.0.0' });
     await http.connect(new StreamableHTTPClientTransport(new URL(`${app.url}/mcp`)));
     try {
-      expect((await http.listTools()).tools).toHaveLength(4);
+      expect((await http.listTools()).tools).toHaveLength(5);
       const result = (await http.callTool({ name: 'search_papers', arguments: { query: 'satellite aerial images', k: 1 } })) as CallToolResult;
       expect((result.structuredContent as unknown as SearchOutput).results[0]!.title).toContain('Orbital Vision');
       const ask = (await http.callTool({ name: 'ask', arguments: { question: 'How fast does TinyText run on phones?' } })) as CallToolResult;
@@ -213,7 +232,7 @@ describe('MCP over streamable HTTP at /mcp', () => {
       await expect(anonymous.connect(new StreamableHTTPClientTransport(new URL(`${secured.url}/mcp`)))).rejects.toThrow();
       const authorised = new Client({ name: 'paperchat-test', version: '1.0.0' });
       await authorised.connect(new StreamableHTTPClientTransport(new URL(`${secured.url}/mcp`), { requestInit: { headers: { Authorization: 'Bearer mcp-secret' } } }));
-      expect((await authorised.listTools()).tools).toHaveLength(4);
+      expect((await authorised.listTools()).tools).toHaveLength(5);
       await authorised.close();
     } finally {
       await secured.close();
