@@ -9,12 +9,13 @@ import { compareRuns } from '../evaluation/compare.ts';
 import { loadEvalSets } from '../evaluation/eval-sets.ts';
 import { readRun, type EvalRun } from '../evaluation/records.ts';
 import { formatAnswerTable, formatComparison, formatCurve, formatFailures, formatRetrievalTable, splitLabel } from '../evaluation/report-format.ts';
+import { evaluateSimilarPapers, formatSimilarTable, similarVariants, type SimilarEvalRow } from '../evaluation/similar-eval.ts';
 import { ANSWER_K, evaluateSplits, RETRIEVAL_K, type EvalSplit } from '../evaluation/run-eval.ts';
 import { PaperLibrary } from '../retrieval/paper-library.ts';
 import { consoleLogger, runCommand } from './console-logger.ts';
 
 const USAGE =
-  'usage: npm run eval -- [--split=tune|check|all | --dir=FOLDER] [--sets=short,topics] [--retrieval-only] [--failures] [--json] [--out=FILE] [--label=TEXT]\n' +
+  'usage: npm run eval -- [--split=tune|check|all | --dir=FOLDER] [--sets=short,topics] [--retrieval-only] [--only=similar] [--failures] [--json] [--out=FILE] [--label=TEXT]\n' +
   '       npm run eval -- --compare A.json B.json [--json]';
 
 const EVAL_ROOT = path.resolve(PROJECT_ROOT, '../shared/eval');
@@ -29,12 +30,14 @@ const argumentsSchema = z.object({
   out: z.string().min(1).nullable(),
   label: z.string().min(1).nullable(),
   compare: z.tuple([z.string().min(1), z.string().min(1)]).nullable(),
+  /** `similar`: only the similar-papers check (no questions are asked, seconds instead of minutes). */
+  only: z.enum(['similar']).nullable(),
 });
 type Arguments = z.infer<typeof argumentsSchema>;
 
 function parseArguments(argv: readonly string[]): Arguments {
-  const raw: Record<string, unknown> = { json: false, retrievalOnly: false, failures: false, split: 'all', dir: null, sets: null, out: null, label: null, compare: null };
-  const valued = { '--split=': 'split', '--dir=': 'dir', '--sets=': 'sets', '--out=': 'out', '--label=': 'label' } as const;
+  const raw: Record<string, unknown> = { json: false, retrievalOnly: false, failures: false, split: 'all', dir: null, sets: null, out: null, label: null, compare: null, only: null };
+  const valued = { '--split=': 'split', '--dir=': 'dir', '--sets=': 'sets', '--out=': 'out', '--label=': 'label', '--only=': 'only' } as const;
   let splitGiven = false;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
@@ -80,7 +83,7 @@ async function loadSplits(options: Arguments): Promise<EvalSplit[]> {
   return splits;
 }
 
-function printReport(run: EvalRun, showFailures: boolean, timing: { retrievalSeconds: number; answerSeconds: number }): void {
+function printReport(run: EvalRun, showFailures: boolean, timing: { retrievalSeconds: number; answerSeconds: number }, similar: readonly SimilarEvalRow[]): void {
   const { config } = run;
   console.log(`paperchat eval · ${config.description}`);
   for (const split of config.splits) {
@@ -89,6 +92,7 @@ function printReport(run: EvalRun, showFailures: boolean, timing: { retrievalSec
       formatRetrievalTable(split.name, run.summary),
       formatAnswerTable(split.name, run.summary, config.answerK),
       ...run.curves.filter((curve) => curve.split === split.name).map(formatCurve),
+      formatSimilarTable(split.name, similar),
     ].filter((section) => section !== '');
     console.log(`\n${sections.join('\n\n')}`);
     if (showFailures) console.log(`\n${formatFailures(run.records.filter((record) => record.split === split.name))}`);
@@ -118,11 +122,18 @@ runCommand(async () => {
   const library = new PaperLibrary(config, consoleLogger);
   try {
     const live = await library.start();
+    const titleToId = new Map(live.index.papers.map((paper) => [paper.title, paper.id]));
+    const similar = evaluateSimilarPapers(splits, titleToId, similarVariants(live.index));
+    if (options.only === 'similar') {
+      if (options.json) console.log(JSON.stringify(similar, null, 2));
+      else for (const split of splits) console.log(`\n━━ ${splitLabel(split.name)} · ${split.dir} ━━\n\n${formatSimilarTable(split.name, similar) || 'no topics / multi questions'}`);
+      return;
+    }
     const provider = options.retrievalOnly ? null : await createAnswerProvider(config);
     const evaluation = await evaluateSplits(splits, {
       searcher: library,
       askService: provider ? new AnswerPipeline(library, provider) : null,
-      titleToId: new Map(live.index.papers.map((paper) => [paper.title, paper.id])),
+      titleToId,
       onSetDone: ({ split, set, questions, seconds }) => console.error(`eval: ${split}/${set}: ${questions} questions in ${seconds.toFixed(1)} s`),
     });
     const run = assembleRun(
@@ -145,8 +156,8 @@ runCommand(async () => {
       await fs.writeFile(options.out, `${JSON.stringify(run, null, 2)}\n`);
       console.error(`eval: run written to ${options.out}`);
     }
-    if (options.json) console.log(JSON.stringify(run, null, 2));
-    else printReport(run, options.failures, evaluation);
+    if (options.json) console.log(JSON.stringify({ ...run, similarPapers: similar }, null, 2));
+    else printReport(run, options.failures, evaluation, similar);
   } finally {
     await library.close();
   }

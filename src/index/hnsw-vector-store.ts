@@ -97,6 +97,16 @@ export class HnswVectorStore extends SaveableVectorStore {
     return label === undefined ? undefined : this.unitVectors[label];
   }
 
+  /** The labels of a paper's units (title, sentences, chunks), e.g. to use the paper itself as the query. */
+  paperLabels(paperId: string): readonly number[] {
+    return this.labelsByPaper.get(paperId) ?? [];
+  }
+
+  /** The stored (normalised) vector of a unit by label. */
+  vectorOfLabel(label: number): Float32Array | undefined {
+    return this.unitVectors[label];
+  }
+
   /** Exact cosine similarity of every unit of a paper to a (normalised) query vector. */
   scorePaperUnits(paperId: string, query: Float32Array): Array<{ label: number; similarity: number }> {
     const labels = this.labelsByPaper.get(paperId) ?? [];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CITATION_FORMATS } from '../bibliography/export.ts';
 import { askRequestSchema, filtersSchema, paperIdSchema, searchRequestSchema } from '../server/api/schemas.ts';
 
 const filters = filtersSchema
@@ -59,4 +60,37 @@ export const askOutput = {
   refused: z.boolean().describe('True when the papers cannot answer the question.'),
   citations: z.array(citation),
   warning: z.string().optional(),
+};
+
+export const similarPapersInput = {
+  paperId: paperIdSchema.describe('A paper id as returned by search_papers or ask.'),
+  k: z.number().int().min(1).max(20).default(5).describe('How many similar papers to return (1-20, default 5).'),
+};
+
+const span = z.object({ text: z.string(), start: z.number().int(), end: z.number().int() });
+
+const similarResult = z.object({
+  paperId: z.string(),
+  title: z.string(),
+  score: z.number(),
+  reason: z.string().describe('One line: the distinctive terms both papers use.'),
+  sharedTerms: z.array(z.string()),
+  matchedSentences: z
+    .object({ source: span, similar: span, similarity: z.number() })
+    .nullable()
+    .describe('The best-matching sentence of each abstract, with offsets into each.'),
+  ...metadata,
+});
+
+export const similarPapersOutput = { paperId: z.string(), results: z.array(similarResult) };
+
+export const citePapersInput = {
+  paperIds: z.array(paperIdSchema).min(1).max(100).describe('The papers to cite (ids from search_papers, ask or similar_papers).'),
+  format: z.enum(CITATION_FORMATS).default('bibtex').describe('bibtex (default), ris or csl-json.'),
+};
+
+export const citePapersOutput = {
+  format: z.enum(CITATION_FORMATS),
+  text: z.string().describe('The bibliography file, ready to save.'),
+  keys: z.record(z.string(), z.string()).describe('Citation key per paper id, unique within this export.'),
 };

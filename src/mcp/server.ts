@@ -8,7 +8,8 @@ import type { AskService } from '../answer/types.ts';
 import { describePaper, paperMetadata } from '../retrieval/paper-metadata.ts';
 import type { Paper } from '../corpus/types.ts';
 import type { SearchService } from '../retrieval/types.ts';
-import { askInput, askOutput, getPaperInput, getPaperOutput, searchPapersInput, searchPapersOutput } from './schemas.ts';
+import { askInput, askOutput, getPaperInput, getPaperOutput, searchPapersInput, searchPapersOutput, similarPapersInput, similarPapersOutput, citePapersInput, citePapersOutput } from './schemas.ts';
+import { formatBibliography } from '../bibliography/export.ts';
 
 export interface McpDependencies {
   searchService: SearchService;
@@ -84,6 +85,58 @@ export function createMcpServer({ searchService, askService, ready }: McpDepende
       const links = paper.links.length > 0 ? `\n\nLinks: ${paper.links.join(', ')}` : '';
       const line = describe(found);
       return { content: [{ type: 'text', text: `${paper.title}\n(${paper.paperId})${line ? `\n${line}` : ''}\n\n${paper.abstract}${links}` }], structuredContent: { paper } };
+    },
+  );
+
+  server.registerTool(
+    'similar_papers',
+    {
+      title: 'Similar papers',
+      description: 'The papers closest to one paper (by meaning and by distinctive terms), each with the terms they share and the best-matching sentence pair.',
+      inputSchema: similarPapersInput,
+      outputSchema: similarPapersOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ paperId, k }) => {
+      await ready;
+      if (searchService.status().status !== 'ok') throw new IndexNotReadyError();
+      if (!searchService.getPaper(paperId)) return toolError(`No paper with id "${paperId}". Use search_papers to find paper ids.`);
+      const similar = await searchService.similarPapers(paperId, { k });
+      const results = similar.map((hit) => ({
+        paperId: hit.paperId,
+        title: hit.title,
+        score: hit.score,
+        reason: hit.reason.summary,
+        sharedTerms: hit.reason.sharedTerms,
+        matchedSentences: hit.reason.sentences,
+        ...metadataOf(searchService.getPaper(hit.paperId)),
+      }));
+      const text =
+        results.length === 0
+          ? 'No similar papers found.'
+          : results.map((result, rank) => `${rank + 1}. ${result.title} (${result.paperId}, score ${result.score.toFixed(3)})\n   ${result.reason}`).join('\n');
+      return { content: [{ type: 'text', text }], structuredContent: { paperId, results } };
+    },
+  );
+
+  server.registerTool(
+    'cite_papers',
+    {
+      title: 'Cite papers',
+      description: 'A bibliography (BibTeX, RIS or CSL-JSON) for the given papers, with stable citation keys, arXiv ids, DOIs and URLs where known.',
+      inputSchema: citePapersInput,
+      outputSchema: citePapersOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ paperIds, format }) => {
+      await ready;
+      if (searchService.status().status !== 'ok') throw new IndexNotReadyError();
+      const unique = [...new Set(paperIds)];
+      const papers = unique.map((paperId) => searchService.getPaper(paperId));
+      const missing = unique.filter((_paperId, position) => !papers[position]);
+      if (missing.length > 0) return toolError(`No paper with id ${missing.map((paperId) => `"${paperId}"`).join(', ')}. Use search_papers to find paper ids.`);
+      const { text, keys } = formatBibliography(papers as Paper[], format);
+      return { content: [{ type: 'text', text }], structuredContent: { format, text, keys: Object.fromEntries(keys) } };
     },
   );
 

@@ -18,7 +18,8 @@ import { parseSeedFiles } from '../corpus/read-seeds.ts';
 import { allowedPaperIds, hasFilters, matchesFilters, type PaperFilters } from './paper-filters.ts';
 import { rankerFromFile, shippedRanker, type LinearRanker } from './linear-ranker.ts';
 import { corpusTerms } from './paper-terms.ts';
-import type { PaperHit, SearchOptions } from './types.ts';
+import { findSimilarPapers } from './similar-papers.ts';
+import type { PaperHit, SearchOptions, SimilarOptions, SimilarPaper } from './types.ts';
 
 export interface LibraryLogger {
   info(message: string): void;
@@ -151,6 +152,11 @@ export class PaperLibrary {
     const live = this.requireLive();
     if (!hasFilters(filters)) return live.retriever.search(query, rest);
     return live.retriever.search(query, { ...rest, paperIds: allowedPaperIds(live.index.papers, filters, rest.paperIds) });
+  }
+
+  /** Needs the vectors: while only keywords are served (first build) this is IndexNotReadyError, like search's callers see. */
+  async similarPapers(paperId: string, options: SimilarOptions): Promise<SimilarPaper[]> {
+    return findSimilarPapers(this.requireLive().index, paperId, options);
   }
 
   getPaper(paperId: string): Paper | undefined {

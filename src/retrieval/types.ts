@@ -56,12 +56,43 @@ export interface IndexStatus {
   embedder: string | null;
 }
 
+/** A span of an abstract: the text and its character offsets in it. */
+export interface SentenceSpan {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface SimilarOptions {
+  /** How many papers to return (the paper itself never among them). */
+  k: number;
+}
+
+/** A paper near another one, with why (see similar-papers.ts). */
+export interface SimilarPaper {
+  paperId: string;
+  title: string;
+  /** Fused score in [0, 1]: both sides min-max normalised over the candidates, weighted. */
+  score: number;
+  scores: { fused: number; vector: number; vectorRank: number; lexical?: number; lexicalRank?: number };
+  reason: {
+    /** One line for people: the shared key terms. */
+    summary: string;
+    /** Distinctive terms both title+abstracts contain, idf-weighted, strongest first. */
+    sharedTerms: string[];
+    /** The best-matching sentence of each abstract (offsets into each), null when either has no sentences. */
+    sentences: { source: SentenceSpan; similar: SentenceSpan; similarity: number } | null;
+  };
+}
+
 /** The retrieval side as the server sees it: backed by whichever index is live. */
 export interface SearchService {
   status(): IndexStatus;
   /** Throws IndexNotReadyError while no index is loaded. */
   search(query: string, options: SearchOptions): Promise<PaperHit[]>;
   getPaper(paperId: string): Paper | undefined;
+  /** The papers nearest to one paper; NotFoundError for an unknown id, IndexNotReadyError while no full index is live. */
+  similarPapers(paperId: string, options: SimilarOptions): Promise<SimilarPaper[]>;
   /** How many papers of the live index pass the filters (all of them without filters); 0 before the first index. */
   countPapers(filters?: PaperFilters): number;
 }

@@ -12,6 +12,8 @@ import { rebindingProtection } from '../mcp/rebinding-protection.ts';
 import { adminRoutes, uploadRoute } from './api/admin.ts';
 import { apiNotFound, errorHandler, sendError } from './api/errors.ts';
 import { apiRoutes } from './api/routes.ts';
+import { similarRoutes } from './api/similar-routes.ts';
+import { citeRoutes } from './api/cite-routes.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { requireBearerToken } from './http/bearer-token.ts';
 import type { RebindingAllowList } from './http/exposure.ts';
@@ -159,6 +161,8 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
   app.use(['/api/search', '/api/papers'], requestTimeout(options.requestTimeoutMs));
 
   app.use('/api', apiRoutes(dependencies));
+  app.use('/api', similarRoutes(dependencies.searchService));
+  app.use('/api', citeRoutes(dependencies.searchService));
   if (dependencies.indexAdmin) app.use('/api/admin', adminRoutes(dependencies.indexAdmin, options.adminToken, logger));
   app.use('/api', apiNotFound);
 

@@ -19,6 +19,10 @@ interface SearchOutput {
 interface PaperOutput {
   paper: { paperId: string; title: string; abstract: string; links: string[] };
 }
+interface SimilarOutput {
+  paperId: string;
+  results: Array<{ paperId: string; title: string; score: number; reason: string; sharedTerms: string[] }>;
+}
 interface AskOutput {
   answer: string;
   refused: boolean;
@@ -55,9 +59,10 @@ afterAll(async () => {
 });
 
 describe('MCP tools (in memory)', () => {
-  it('lists the three tools with input and output schemas', async () => {
+  it('lists the five tools with input and output schemas', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['ask', 'get_paper', 'search_papers']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['ask', 'cite_papers', 'get_paper', 'search_papers', 'similar_papers']);
+    expect(tools.find((tool) => tool.name === 'similar_papers')!.inputSchema.required).toEqual(['paperId']);
     const search = tools.find((tool) => tool.name === 'search_papers')!;
     expect(search.inputSchema.required).toEqual(['query']);
     expect(search.inputSchema.properties).toHaveProperty('k');
@@ -85,6 +90,38 @@ describe('MCP tools (in memory)', () => {
     expect(textOf(result)).toContain(paper.abstract);
   });
 
+  it('similar_papers lists the nearest other papers with the reason, as text and structured content', async () => {
+    const [hit] = ((await call(client, 'search_papers', { query: 'event cameras', k: 1 })).structuredContent as unknown as SearchOutput).results;
+    const result = await call(client, 'similar_papers', { paperId: hit!.paperId, k: 2 });
+    expect(result.isError).toBeFalsy();
+    const output = result.structuredContent as unknown as SimilarOutput;
+    expect(output.paperId).toBe(hit!.paperId);
+    expect(output.results).toHaveLength(2);
+    expect(output.results.map((result) => result.paperId)).not.toContain(hit!.paperId);
+    expect(output.results[0]).toMatchObject({ title: expect.any(String), score: expect.any(Number), reason: expect.any(String), sharedTerms: expect.any(Array), authors: [] });
+    expect(textOf(result)).toContain(output.results[0]!.paperId);
+    expect(textOf(result)).toContain(output.results[0]!.reason);
+    const missing = await call(client, 'similar_papers', { paperId: 'no-such-paper' });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toContain('No paper with id "no-such-paper"');
+  });
+
+  it('cite_papers returns a bibliography with stable keys, and names unknown ids', async () => {
+    const { results } = (await call(client, 'search_papers', { query: 'event cameras', k: 2 })).structuredContent as unknown as SearchOutput;
+    const result = await call(client, 'cite_papers', { paperIds: results.map((hit) => hit.paperId) });
+    expect(result.isError).toBeFalsy();
+    const output = result.structuredContent as unknown as { format: string; text: string; keys: Record<string, string> };
+    expect(output.format).toBe('bibtex');
+    expect(textOf(result)).toBe(output.text);
+    expect(output.text.match(/^@misc\{/gm)).toHaveLength(2);
+    expect(output.keys[results[0]!.paperId]).toBe('eventformertransformers');
+    const ris = (await call(client, 'cite_papers', { paperIds: [results[0]!.paperId], format: 'ris' })).structuredContent as unknown as { text: string };
+    expect(ris.text).toMatch(/^TY {2}- GEN\r\nID {2}- eventformertransformers\r\n/);
+    const missing = await call(client, 'cite_papers', { paperIds: ['ghost'] });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toContain('No paper with id "ghost"');
+  });
+
   it('ask answers with citations and a Sources list', async () => {
     const result = await call(client, 'ask', { question: 'What accuracy does EventFormer reach on DVS Gesture?' });
     const output = result.structuredContent as unknown as AskOutput;
@@ -108,6 +145,10 @@ describe('MCP tools (in memory)', () => {
     ['search_papers', { query: 'x', k: 21 }, 'k'],
     ['search_papers', { query: 42 }, 'query'],
     ['get_paper', {}, 'paperId'],
+    ['similar_papers', { paperId: 'x', k: 0 }, 'k'],
+    ['similar_papers', {}, 'paperId'],
+    ['cite_papers', { paperIds: [] }, 'paperIds'],
+    ['cite_papers', { paperIds: ['x'], format: 'docx' }, 'format'],
     ['ask', { question: 'x'.repeat(2001) }, 'question'],
     ['ask', { question: 'x', paperIds: [] }, 'paperIds'],
   ])('%s with bad arguments %j is a tool error naming %s', async (name, args, field) => {
@@ -134,6 +175,8 @@ describe('MCP tools (in memory)', () => {
       for (const [name, args] of [
         ['search_papers', { query: 'speech' }],
         ['get_paper', { paperId: 'x' }],
+        ['similar_papers', { paperId: 'x' }],
+        ['cite_papers', { paperIds: ['x'] }],
         ['ask', { question: 'What is TinyText?' }],
       ] as const) {
         const result = await call(unready, name, args);
@@ -169,7 +212,7 @@ describe('MCP over streamable HTTP at /mcp', () => {
     const http = new Client({ name: 'paperchat-test', version: '1.0.0' });
     await http.connect(new StreamableHTTPClientTransport(new URL(`${app.url}/mcp`)));
     try {
-      expect((await http.listTools()).tools).toHaveLength(3);
+      expect((await http.listTools()).tools).toHaveLength(5);
       const result = (await http.callTool({ name: 'search_papers', arguments: { query: 'satellite aerial images', k: 1 } })) as CallToolResult;
       expect((result.structuredContent as unknown as SearchOutput).results[0]!.title).toContain('Orbital Vision');
       const ask = (await http.callTool({ name: 'ask', arguments: { question: 'How fast does TinyText run on phones?' } })) as CallToolResult;
@@ -189,7 +232,7 @@ describe('MCP over streamable HTTP at /mcp', () => {
       await expect(anonymous.connect(new StreamableHTTPClientTransport(new URL(`${secured.url}/mcp`)))).rejects.toThrow();
       const authorised = new Client({ name: 'paperchat-test', version: '1.0.0' });
       await authorised.connect(new StreamableHTTPClientTransport(new URL(`${secured.url}/mcp`), { requestInit: { headers: { Authorization: 'Bearer mcp-secret' } } }));
-      expect((await authorised.listTools()).tools).toHaveLength(3);
+      expect((await authorised.listTools()).tools).toHaveLength(5);
       await authorised.close();
     } finally {
       await secured.close();

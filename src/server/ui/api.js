@@ -238,3 +238,24 @@ function parseFrame(frame) {
     return null;
   }
 }
+
+/**
+ * GET /api/papers/:id/similar: the nearest papers, each with why (shared terms, best sentence pair).
+ * @param {string} paperId @param {{ k?: number, signal?: AbortSignal }} [options]
+ * @returns {Promise<Array<{ paperId: string, title: string, score: number, authors?: string[], year?: number | null, venue?: string | null, reason: { summary: string, sharedTerms: string[], sentences: { source: { text: string, start: number, end: number }, similar: { text: string, start: number, end: number }, similarity: number } | null } }>>}
+ */
+export async function getSimilarPapers(paperId, options = {}) {
+  const data = await (await request(`/api/papers/${encodeURIComponent(paperId)}/similar?k=${options.k ?? 8}`, { signal: options.signal })).json();
+  return Array.isArray(data.results) ? data.results : [];
+}
+
+/**
+ * POST /api/cite: the papers as a bibliography file.
+ * @param {string[]} paperIds @param {'bibtex' | 'ris' | 'csl-json'} format
+ * @returns {Promise<{ text: string, contentType: string, filename: string | null }>}
+ */
+export async function citePapers(paperIds, format) {
+  const response = await request('/api/cite', postJson({ paperIds, format, download: true }));
+  const filename = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? null;
+  return { text: await response.text(), contentType: response.headers.get('Content-Type') ?? 'text/plain', filename };
+}

@@ -3,6 +3,7 @@
  * answers with citation chips, sources and retrieval details, refusals, errors, export
  * and copy.
  */
+import { citedPaperIds, citeMenu } from './cite.js';
 import { ApiError, askStream } from './api.js';
 import { announce, byId, formatMs, formatScore, h } from './dom.js';
 import { citationChip, close as closePopover } from './popover.js';
@@ -69,6 +70,7 @@ export function initChat() {
     input.focus();
   });
   el['export-chat'].addEventListener('click', exportConversation);
+  el['export-chat'].after(citeMenu(() => citedPaperIds(active.messages), { label: 'Cite all' }));
 
   const retrieval = /** @type {HTMLInputElement} */ (el['show-retrieval']);
   retrieval.checked = readSetting('showRetrieval') === '1';
@@ -598,7 +600,7 @@ function sourcesView(citations) {
   return h(
     'section',
     { class: 'sources', 'aria-labelledby': headingId },
-    h('h3', { id: headingId }, `Sources (${citations.length})`),
+    h('div', { class: 'sources-head' }, h('h3', { id: headingId }, `Sources (${citations.length})`), citeMenu(() => citations.map((citation) => citation.paperId), { label: 'Cite sources' })),
     h(
       'ol',
       null,

@@ -1,11 +1,13 @@
 /**
  * The papers view (#/papers): search-as-you-type over /api/search; and the paper page
- * (#/paper/<id>): abstract, links, related papers, "Ask about this paper".
+ * (#/paper/<id>): abstract, links, similar papers (similar.js), "Ask about this paper".
  */
 import { ApiError, getPaper, search } from './api.js';
 import { byId, debounce, externalLink, formatScore, h } from './dom.js';
 import { byline, describeFilters, filterControls } from './filters.js';
 import { renderAbstract, tidyLatex } from './render.js';
+import { highlightFromSimilar, similarSection } from './similar.js';
+import { citeMenu } from './cite.js';
 
 const TOPICS = ['token pruning', 'event cameras', 'linear attention', 'vision-language models', 'diffusion transformers', 'medical imaging', 'knowledge distillation', 'state space models'];
 
@@ -195,7 +197,6 @@ export async function showPaper(paperId, highlight) {
   const { element: abstract, mark } = renderAbstract(String(paper.abstract ?? ''), highlight);
   const links = Array.isArray(paper.links) ? paper.links : [];
   const sources = Array.isArray(paper.sources) ? paper.sources : [];
-  const related = h('ol', { class: 'related' }, h('li', { class: 'muted' }, 'Finding related papers…'));
   page.replaceChildren(
     h('a', { href: lastQuery ? `#/papers?q=${encodeURIComponent(lastQuery)}` : '#/papers', class: 'back' }, lastQuery ? `← Results for “${lastQuery}”` : '← Papers'),
     h(
@@ -203,13 +204,12 @@ export async function showPaper(paperId, highlight) {
       { class: 'paper' },
       heading,
       metadata,
-      h('div', { class: 'paper-actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => askAbout({ paperId: paper.paperId, title: paper.title }) }, 'Ask about this paper')),
+      h('div', { class: 'paper-actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => askAbout({ paperId: paper.paperId, title: paper.title }) }, 'Ask about this paper'), citeMenu(() => [paper.paperId])),
       h('h2', null, 'Abstract'),
       abstract,
-      mark ? h('p', { class: 'muted small' }, 'The highlighted sentence is the one cited in the answer.') : null,
+      mark ? h('p', { class: 'muted small' }, highlightFromSimilar() ? 'The highlighted sentence is the one closest to the paper you came from.' : 'The highlighted sentence is the one cited in the answer.') : null,
       links.length > 0 ? [h('h2', null, 'Links'), h('ul', { class: 'links' }, links.map((url) => h('li', null, externalLink(url))))] : null,
-      h('h2', null, 'Related papers'),
-      related,
+      similarSection(paper, () => token === paperShown),
       sources.length > 0 ? h('p', { class: 'muted small provenance' }, `Source: ${sources.map((/** @type {{ file: string, line: number }} */ s) => `${s.file}:${s.line}`).join(', ')} · id ${paper.paperId}`) : null,
     ),
   );
@@ -217,16 +217,4 @@ export async function showPaper(paperId, highlight) {
   document.title = `${paper.title} · paperchat`;
   if (mark) mark.scrollIntoView({ block: 'center' });
   else view.scrollTo(0, 0);
-  try {
-    const hits = await search(paper.title, { k: 6 });
-    if (token !== paperShown) return;
-    const others = hits.filter((hit) => hit.paperId !== paper.paperId).slice(0, 5);
-    related.replaceChildren(
-      ...(others.length === 0
-        ? [h('li', { class: 'muted' }, 'No related papers found.')]
-        : others.map((hit) => h('li', null, h('a', { href: `#/paper/${encodeURIComponent(hit.paperId)}` }, hit.title)))),
-    );
-  } catch {
-    related.replaceChildren(h('li', { class: 'muted' }, 'Related papers could not be loaded.'));
-  }
 }

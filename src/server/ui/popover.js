@@ -8,6 +8,7 @@ import { getPaper } from './api.js';
 import { byline } from './filters.js';
 import { byId, externalLink, h } from './dom.js';
 import { renderAbstract, tidyLatex } from './render.js';
+import { moreLikeThisLink } from './similar.js';
 
 /** @typedef {{ n: number, paperId: string, title: string, quote: string, start: number, end: number }} Citation */
 
@@ -177,7 +178,7 @@ function fill(citation) {
     meta,
     links,
     body,
-    h('div', { class: 'popover-actions' }, h('a', { href: paperHref, class: 'btn small ghost' }, 'Open paper'), askButton),
+    h('div', { class: 'popover-actions' }, h('a', { href: paperHref, class: 'btn small ghost' }, 'Open paper'), moreLikeThisLink(citation.paperId), askButton),
   );
   popover.setAttribute('aria-labelledby', 'popover-title');
   const forChip = anchor;
