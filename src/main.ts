@@ -10,7 +10,7 @@ import { createServices } from './services.ts';
 async function main(config: Config): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL });
   const metrics = createMetrics();
-  const { provider, library, pipeline } = await createServices(
+  const { provider, library, pipeline, tables } = await createServices(
     config,
     { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
     {
@@ -23,6 +23,7 @@ async function main(config: Config): Promise<void> {
     {
       searchService: library,
       askService: pipeline,
+      tableService: tables,
       logger,
       indexAdmin: library,
       metrics,

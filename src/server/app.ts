@@ -11,6 +11,7 @@ import { mcpHttpRoutes, sendJsonRpcError } from '../mcp/http-routes.ts';
 import { adminRoutes, uploadRoute } from './api/admin.ts';
 import { apiNotFound, errorHandler, sendError } from './api/errors.ts';
 import { apiRoutes } from './api/routes.ts';
+import { tableRoutes } from './api/table.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { requireBearerToken } from './http/bearer-token.ts';
 import { createMetrics } from './metrics.ts';
@@ -113,7 +114,7 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
       },
     });
     // One budget across the APIs: they run the same pipeline.
-    app.use(['/api/ask', '/api/search', '/v1/chat/completions', '/mcp'], limiter);
+    app.use(['/api/ask', '/api/search', '/api/table', '/v1/chat/completions', '/mcp'], limiter);
   }
   // Uploads are raw file bytes, so their route comes before the JSON body parser.
   if (dependencies.indexAdmin && dependencies.uploads) app.post('/api/admin/papers', ...uploadRoute(dependencies.indexAdmin, dependencies.uploads, options.adminToken));
@@ -128,6 +129,7 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
   app.use(['/api/search', '/api/papers'], requestTimeout(options.requestTimeoutMs));
 
   app.use('/api', apiRoutes(dependencies));
+  if (dependencies.tableService) app.use('/api', tableRoutes(dependencies.tableService));
   if (dependencies.indexAdmin) app.use('/api/admin', adminRoutes(dependencies.indexAdmin, options.adminToken, logger));
   app.use('/api', apiNotFound);
 
