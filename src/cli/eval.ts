@@ -10,11 +10,14 @@ import { loadEvalSets } from '../evaluation/eval-sets.ts';
 import { readRun, type EvalRun } from '../evaluation/records.ts';
 import { formatAnswerTable, formatComparison, formatCurve, formatFailures, formatRetrievalTable, splitLabel } from '../evaluation/report-format.ts';
 import { ANSWER_K, evaluateSplits, RETRIEVAL_K, type EvalSplit } from '../evaluation/run-eval.ts';
+import { evaluateTables, formatTableEvaluation } from '../evaluation/table-eval.ts';
+import { createTableService } from '../answer/table/create-table-service.ts';
 import { PaperLibrary } from '../retrieval/paper-library.ts';
 import { consoleLogger, runCommand } from './console-logger.ts';
 
 const USAGE =
   'usage: npm run eval -- [--split=tune|check|all | --dir=FOLDER] [--sets=short,topics] [--retrieval-only] [--failures] [--json] [--out=FILE] [--label=TEXT]\n' +
+  '       npm run eval -- --table [--split=…] [--failures] [--json]   (comparison-table cells only)\n' +
   '       npm run eval -- --compare A.json B.json [--json]';
 
 const EVAL_ROOT = path.resolve(PROJECT_ROOT, '../shared/eval');
@@ -22,6 +25,7 @@ const EVAL_ROOT = path.resolve(PROJECT_ROOT, '../shared/eval');
 const argumentsSchema = z.object({
   json: z.boolean(),
   retrievalOnly: z.boolean(),
+  table: z.boolean(),
   failures: z.boolean(),
   split: z.enum(['tune', 'check', 'all']),
   dir: z.string().min(1).nullable(),
@@ -33,7 +37,7 @@ const argumentsSchema = z.object({
 type Arguments = z.infer<typeof argumentsSchema>;
 
 function parseArguments(argv: readonly string[]): Arguments {
-  const raw: Record<string, unknown> = { json: false, retrievalOnly: false, failures: false, split: 'all', dir: null, sets: null, out: null, label: null, compare: null };
+  const raw: Record<string, unknown> = { json: false, retrievalOnly: false, table: false, failures: false, split: 'all', dir: null, sets: null, out: null, label: null, compare: null };
   const valued = { '--split=': 'split', '--dir=': 'dir', '--sets=': 'sets', '--out=': 'out', '--label=': 'label' } as const;
   let splitGiven = false;
   for (let index = 0; index < argv.length; index++) {
@@ -41,6 +45,7 @@ function parseArguments(argv: readonly string[]): Arguments {
     if (argument === '--json') raw.json = true;
     else if (argument === '--retrieval-only') raw.retrievalOnly = true;
     else if (argument === '--failures') raw.failures = true;
+    else if (argument === '--table') raw.table = true;
     else if (argument === '--compare') {
       raw.compare = argv.slice(index + 1, index + 3);
       index += 2;
@@ -118,6 +123,15 @@ runCommand(async () => {
   const library = new PaperLibrary(config, consoleLogger);
   try {
     const live = await library.start();
+    if (options.table) {
+      const tables = await evaluateTables(splits, {
+        tableService: createTableService(library, await createAnswerProvider(config)),
+        searcher: library,
+        titleToId: new Map(live.index.papers.map((paper) => [paper.title, paper.id])),
+      });
+      console.log(options.json ? JSON.stringify(tables, null, 2) : formatTableEvaluation(tables, options.failures));
+      return;
+    }
     const provider = options.retrievalOnly ? null : await createAnswerProvider(config);
     const evaluation = await evaluateSplits(splits, {
       searcher: library,

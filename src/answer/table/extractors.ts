@@ -1,9 +1,9 @@
 import { locateLinks } from '../../corpus/links.ts';
 import type { Paper, Sentence } from '../../corpus/types.ts';
 import { chooseFactSentences } from '../providers/extractive.ts';
-import { statesComparison } from '../question-analysis.ts';
+import { asksForPapers, statesComparison } from '../question-analysis.ts';
 import type { AnswerSource } from '../types.ts';
-import { namesMissingFromCorpus } from '../unknown-names.ts';
+import { isGivenAsExample, isVersionedName, namesMissingFromCorpus, type UnknownName } from '../unknown-names.ts';
 import { NOT_STATED_THRESHOLD } from './not-stated-threshold.ts';
 import { NOT_STATED, type ColumnKind, type EvidenceSpan, type TableCell } from './types.ts';
 
@@ -148,8 +148,30 @@ export function judgeQuestion(evidence: PaperEvidence, question: string): Questi
     hit: { paperId: paper.id, title: paper.title, score: 1, snippet: '', scores: { fused: 1 }, chunks: [] },
   };
   const chosen = chooseFactSentences({ question, query: question, history: [], sources: [source] });
-  const missingNames = namesMissingFromCorpus(question, { papers: [paper] }).map((name) => name.name);
-  return { bestScore: chosen[0]?.score ?? -Infinity, missingNames, chosen: chosen.map((sentence) => sentences[sentence.sentenceIndex]!) };
+  return { bestScore: chosen[0]?.score ?? -Infinity, missingNames: namesThePaperLacks(question, paper), chosen: chosen.map((sentence) => sentences[sentence.sentenceIndex]!) };
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Names the question is about that this paper never mentions, by the refusal's rule (see
+ * refusal.ts): names given as an example or setting do not count, and the question is not
+ * about the paper's content when it names two unknown things, an unknown versioned one, or one
+ * unknown subject of a question. Judged against one abstract rather than the corpus, so three
+ * readings are added: a capitalised word opening a sentence is not a name ("…? How much…"), a
+ * name the paper writes in the plural is mentioned ("ViT" / "ViTs"), and alternatives joined by
+ * a slash share their context ("on BART/T5").
+ */
+function namesThePaperLacks(question: string, paper: Paper): string[] {
+  const text = `${paper.title}\n${paper.abstract}`.toLowerCase();
+  const opensSentence = (name: UnknownName) => name.offset === 0 || /[.?!:;]\s+$/.test(question.slice(0, name.offset));
+  const inPlural = (name: UnknownName) => new RegExp(`(^|[^a-z0-9])${escapeRegExp(name.name.toLowerCase())}s($|[^a-z0-9])`).test(text);
+  const groupStart = (name: UnknownName) => ({ ...name, offset: name.offset - (/[\w.-]+\/$/.exec(question.slice(0, name.offset))?.[0].length ?? 0) });
+  const missing = namesMissingFromCorpus(question, { papers: [paper] }).filter(
+    (name) => !opensSentence(name) && !inPlural(name) && !isGivenAsExample(question, groupStart(name)),
+  );
+  const decisive = missing.length >= 2 || missing.some((name) => isVersionedName(name.name)) || (missing.length === 1 && !asksForPapers(question));
+  return decisive ? missing.map((name) => name.name) : [];
 }
 
 /**
