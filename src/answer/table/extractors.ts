@@ -97,12 +97,12 @@ function dataCell(columnId: string, evidence: PaperEvidence): TableCell {
 // ── results ─────────────────────────────────────────────────────────────────
 /** What results are measured in (the extractive answerer's quantity cues, as words a result sentence contains). */
 const METRIC_WORD =
-  /\b(accuracy|acc|score|scores|speed-?ups?|perplexity|ppl|fid|bleu|rouge(-\w+)?|wer|cer|auc|f1|map|miou|iou|ap|mae|mse|rmse|top-[15]|pass@\d+|win rate|error|errors|latency|throughput|memory|flops|points?|faster|slower|fewer|less|more|improv\w*|gains?|reduc\w*|increas\w*|decreas\w*|higher|lower|state-of-the-art|sota)\b/i;
+  /\b(accuracy|acc|score|scores|speed-?ups?|perplexity|ppl|bpc|mos|fid|bleu|rouge(-\w+)?|wer|cer|auc|f1|map|miou|iou|ap|mae|mse|rmse|top-[15]|pass@\d+|win rate|error|errors|latency|throughput|memory|flops|points?|faster|slower|fewer|less|more|improv\w*|gains?|reduc\w*|increas\w*|decreas\w*|higher|lower|state-of-the-art|sota)\b/i;
 /** A number that is a measurement: percentages, factors, decimals, or a number next to a metric word. */
 const MEASURED_NUMBER = /\d+(\.\d+)?\s?(%|x\b|×|points?\b|pp\b)|\b\d+\.\d+\b/i;
 
 function statesResult(text: string): boolean {
-  return /\d/.test(text) && (MEASURED_NUMBER.test(text) || METRIC_WORD.test(text)) && (METRIC_WORD.test(text) || statesComparison(text));
+  return /\d/.test(text) && (MEASURED_NUMBER.test(text) || METRIC_WORD.test(text));
 }
 
 const MAX_RESULT_SENTENCES = 2;

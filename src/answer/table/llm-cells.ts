@@ -15,7 +15,7 @@ export const MIN_SUPPORT = 0.6;
 /** Longest generated cell text kept; a model that writes an essay has not written a cell. */
 const MAX_CELL_CHARS = 300;
 
-const MARKERS = /\[(\d+(?:\s*[,;–-]\s*\d+)*)\]/g;
+const MARKERS = /\s*\[(\d+(?:\s*[,;–-]\s*\d+)*)\]/g;
 
 /** Numbers as written ("84.8", "7.23", "21"), which a supported text must take from the abstract. */
 function numbersIn(text: string): string[] {
@@ -72,7 +72,7 @@ export async function writeCell(provider: AnswerProvider, paper: Paper, sentence
     hit: { paperId: paper.id, title: paper.title, score: 1, snippet: '', scores: { fused: 1 }, chunks: [] },
   };
   for await (const delta of provider.generate({ question, query: column.question, history: [], sources: [source] }, signal)) text += delta;
-  const cleaned = text.replace(MARKERS, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = text.replace(MARKERS, '').replace(/\s+/g, ' ').trim();
   if (cleaned === '' || text.includes(CANNOT_ANSWER)) return { cell: extracted, dropped: false };
   const spans = cleaned.length <= MAX_CELL_CHARS ? supportingSpans(cleaned, extracted.spans, sentences) : null;
   if (!spans) return { cell: extracted, dropped: true };
