@@ -9,6 +9,7 @@ import { citationChip, close as closePopover } from './popover.js';
 import { cleanFilters, describeFilters, filterControls } from './filters.js';
 import { renderAnswer, shorten, tidyLatex } from './render.js';
 import { loadActiveId, loadConversations, newConversation, readSetting, saveActiveId, saveConversations, writeSetting } from './store.js';
+import { MAX_TABLE_PAPERS, tableHash } from './table.js';
 
 export const EXAMPLE_QUESTIONS = [
   'Which papers make vision transformers faster on phones?',
@@ -599,6 +600,7 @@ function sourcesView(citations) {
     'section',
     { class: 'sources', 'aria-labelledby': headingId },
     h('h3', { id: headingId }, `Sources (${citations.length})`),
+    compareLink(citations),
     h(
       'ol',
       null,
@@ -619,6 +621,12 @@ function sourcesView(citations) {
         ),
     ),
   );
+}
+
+/** "Compare" the cited papers in a table (#/table), when there are at least two. @param {any[]} citations */
+function compareLink(citations) {
+  const paperIds = [...new Set(citations.map((citation) => String(citation.paperId)))].slice(0, MAX_TABLE_PAPERS);
+  return paperIds.length < 2 ? null : h('a', { class: 'btn small ghost compare-sources', href: tableHash({ paperIds }) }, `Compare ${paperIds.length} papers`);
 }
 
 /** @param {any} message */
