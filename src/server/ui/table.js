@@ -6,7 +6,7 @@
  * retrieved for it); `col=` (repeatable) names the columns, the five defaults when absent.
  */
 import { ApiError, exportTable, getTable } from './api.js';
-import { announce, byId, h } from './dom.js';
+import { announce, append, byId, h } from './dom.js';
 import { tidyLatex } from './render.js';
 
 /** The API's limits (POST /api/table): checked here so the user gets the reason, not a 400. */
@@ -94,11 +94,7 @@ export async function showTable(params) {
   const columns = columnsOf(table);
   /** @param {string[]} next */
   const withColumns = (next) => tableHash({ ...(request.paperIds ? { paperIds: table.rows.map((row) => row.paperId) } : { question: request.question }), columns: next });
-  page.append(
-    table.warning ? h('p', { class: 'banner info table-warning' }, table.warning) : null,
-    toolbar(columns, withColumns, request),
-    tableView(table, columns, withColumns),
-  );
+  append(page, [table.warning ? h('p', { class: 'banner info table-warning' }, table.warning) : null, toolbar(columns, withColumns, request), tableView(table, columns, withColumns)]);
   announce(`Table ready: ${table.rows.length} papers, ${table.columns.length} columns.`);
 }
 
@@ -197,7 +193,7 @@ function tableView(table, columns, withColumns) {
   );
   return h(
     'div',
-    { class: 'table-scroll', role: 'region', 'aria-labelledby': 'table-heading', tabindex: '0' },
+    { class: 'table-scroll', role: 'region', 'aria-label': 'Comparison table', tabindex: '0' },
     h('table', { class: 'comparison-table' }, h('caption', { class: 'visually-hidden' }, 'Papers compared: one row per paper, one column per question'), h('thead', null, head), h('tbody', null, body)),
   );
 }
