@@ -27,6 +27,7 @@ interface Point {
   wantStated: boolean;
   score: number;
   missingNames: string[];
+  lacksAskedNumber: boolean;
   contains: boolean | null;
 }
 
@@ -50,11 +51,11 @@ try {
         for (const [position, item] of set.cases.entries()) {
           const verdict = await judge(goldIds[position]!, item.question);
           const text = verdict.chosen.map((sentence) => sentence.text).join(' … ');
-          points.push({ split: split.name, id: item.id, kind: 'fact', wantStated: true, score: verdict.bestScore, missingNames: verdict.missingNames, contains: containsAll(text, item.answer_contains ?? []) });
+          points.push({ split: split.name, id: item.id, kind: 'fact', wantStated: true, score: verdict.bestScore, missingNames: verdict.missingNames, lacksAskedNumber: verdict.lacksAskedNumber, contains: containsAll(text, item.answer_contains ?? []) });
           for (const [other, paperId] of goldIds.entries()) {
             if (other === position || paperId === goldIds[position]) continue;
             const mismatched = await judge(paperId, item.question);
-            points.push({ split: split.name, id: `${item.id}@${set.cases[other]!.id}`, kind: 'mismatched', wantStated: false, score: mismatched.bestScore, missingNames: mismatched.missingNames, contains: null });
+            points.push({ split: split.name, id: `${item.id}@${set.cases[other]!.id}`, kind: 'mismatched', wantStated: false, score: mismatched.bestScore, missingNames: mismatched.missingNames, lacksAskedNumber: mismatched.lacksAskedNumber, contains: null });
           }
         }
       } else if (set.kind === 'unanswerable') {
@@ -62,7 +63,7 @@ try {
           const [top] = await library.search(item.question, { k: 1 });
           if (!top) continue;
           const verdict = await judge(top.paperId, item.question);
-          points.push({ split: split.name, id: item.id, kind: 'nearmiss', wantStated: false, score: verdict.bestScore, missingNames: verdict.missingNames, contains: null });
+          points.push({ split: split.name, id: item.id, kind: 'nearmiss', wantStated: false, score: verdict.bestScore, missingNames: verdict.missingNames, lacksAskedNumber: verdict.lacksAskedNumber, contains: null });
         }
       }
     }
@@ -70,7 +71,7 @@ try {
   for (const point of points.filter((candidate) => candidate.kind !== 'mismatched')) {
     console.log(`${point.split.padEnd(5)} ${point.id.padEnd(9)} ${point.kind.padEnd(8)} score ${point.score.toFixed(3)} missing names [${point.missingNames.join(', ')}]${point.contains === null ? '' : ` contains ${point.contains}`}`);
   }
-  const stated = (point: Point, threshold: number) => point.missingNames.length === 0 && point.score >= threshold;
+  const stated = (point: Point, threshold: number) => point.missingNames.length === 0 && !point.lacksAskedNumber && point.score >= threshold;
   const rates = (split: string, threshold: number) => {
     const ofSplit = points.filter((point) => point.split === split);
     const share = (kind: Point['kind'], passes: (point: Point) => boolean) => {

@@ -1,7 +1,7 @@
 import { locateLinks } from '../../corpus/links.ts';
 import type { Paper, Sentence } from '../../corpus/types.ts';
 import { chooseFactSentences } from '../providers/extractive.ts';
-import { asksForPapers, statesComparison } from '../question-analysis.ts';
+import { asksForPapers, asksForQuantity, statesComparison } from '../question-analysis.ts';
 import type { AnswerSource } from '../types.ts';
 import { isGivenAsExample, isVersionedName, namesMissingFromCorpus, type UnknownName } from '../unknown-names.ts';
 import { NOT_STATED_THRESHOLD } from './not-stated-threshold.ts';
@@ -132,6 +132,8 @@ export interface QuestionVerdict {
   bestScore: number;
   /** Names in the question (models, benchmarks) that the paper's title and abstract lack. */
   missingNames: string[];
+  /** The question asks for a number and the chosen sentences state none. */
+  lacksAskedNumber: boolean;
   chosen: Sentence[];
 }
 
@@ -148,7 +150,9 @@ export function judgeQuestion(evidence: PaperEvidence, question: string): Questi
     hit: { paperId: paper.id, title: paper.title, score: 1, snippet: '', scores: { fused: 1 }, chunks: [] },
   };
   const chosen = chooseFactSentences({ question, query: question, history: [], sources: [source] });
-  return { bestScore: chosen[0]?.score ?? -Infinity, missingNames: namesThePaperLacks(question, paper), chosen: chosen.map((sentence) => sentences[sentence.sentenceIndex]!) };
+  const quoted = chosen.map((sentence) => sentences[sentence.sentenceIndex]!);
+  const lacksAskedNumber = asksForQuantity(question) && !quoted.some((sentence) => /\d/.test(sentence.text));
+  return { bestScore: chosen[0]?.score ?? -Infinity, missingNames: namesThePaperLacks(question, paper), lacksAskedNumber, chosen: quoted };
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -176,12 +180,14 @@ function namesThePaperLacks(question: string, paper: Paper): string[] {
 
 /**
  * A question the abstract does not answer is "not stated": when it names something the paper
- * never mentions, or when even its best sentence scores below the threshold fitted on the eval's
- * tune split (see not-stated-threshold.ts).
+ * never mentions, when even its best sentence scores below the threshold fitted on the eval's
+ * tune split (see not-stated-threshold.ts), or when it asks for a number and the chosen
+ * sentences state none (the extractive answerer already brings in a sentence with a number
+ * when the paper has one: "How many parameters?" is not answered by "parameters are shared").
  */
 export function questionCell(columnId: string, evidence: PaperEvidence, question: string): TableCell {
   const verdict = judgeQuestion(evidence, question);
-  if (verdict.missingNames.length > 0 || verdict.bestScore < NOT_STATED_THRESHOLD) return notStated(columnId);
+  if (verdict.missingNames.length > 0 || verdict.lacksAskedNumber || verdict.bestScore < NOT_STATED_THRESHOLD) return notStated(columnId);
   return quotedCell(columnId, verdict.chosen);
 }
 

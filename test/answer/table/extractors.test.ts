@@ -86,6 +86,13 @@ describe('question columns', () => {
     expect(cell).toMatchObject({ status: 'not_stated', spans: [] });
   });
 
+  it('are "not stated" when they ask for a number and the matching sentences state none', () => {
+    const shared = paper('shared', 'Shared Weights', 'Transformers have many parameters. We share the parameters of all layers, so the parameters are reused at every depth.');
+    expect(extractCell(questionColumn('How many parameters does the model have?'), evidenceOf(shared, { 0: 0.4, 1: 0.4 })).status).toBe('not_stated');
+    const sized = paper('sized', 'Sized Weights', 'Transformers have many parameters. Our model has 1.3B parameters and shares them across layers.');
+    expect(extractCell(questionColumn('How many parameters does the model have?'), evidenceOf(sized, { 1: 0.4 }))).toMatchObject({ status: 'stated', text: expect.stringContaining('1.3B') });
+  });
+
   it('a name given as the setting or written in the plural is not missing', () => {
     const vits = paper('vits', 'Scaling ViTs with Multi-Resolution Training', 'Vision transformers are trained at one resolution. Our ViTs reach 81.7% top-1 at 640 pixels on ImageNet.');
     const cell = extractCell(questionColumn('ViT trained at mixed sizes: what top-1 at 640 pixels on Intel Xeon?'), evidenceOf(vits, { 1: 0.4 }));
