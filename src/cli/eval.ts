@@ -123,12 +123,14 @@ runCommand(async () => {
   const library = new PaperLibrary(config, consoleLogger);
   try {
     const live = await library.start();
-    if (options.table) {
-      const tables = await evaluateTables(splits, {
+    const evaluateTableCells = async () =>
+      evaluateTables(splits, {
         tableService: createTableService(library, await createAnswerProvider(config)),
         searcher: library,
         titleToId: new Map(live.index.papers.map((paper) => [paper.title, paper.id])),
       });
+    if (options.table) {
+      const tables = await evaluateTableCells();
       console.log(options.json ? JSON.stringify(tables, null, 2) : formatTableEvaluation(tables, options.failures));
       return;
     }
@@ -160,7 +162,11 @@ runCommand(async () => {
       console.error(`eval: run written to ${options.out}`);
     }
     if (options.json) console.log(JSON.stringify(run, null, 2));
-    else printReport(run, options.failures, evaluation);
+    else {
+      printReport(run, options.failures, evaluation);
+      // The comparison-table check rides along with answer evaluations (its own lines; not part of the saved run).
+      if (provider) console.log(`\n${formatTableEvaluation(await evaluateTableCells(), options.failures)}`);
+    }
   } finally {
     await library.close();
   }
