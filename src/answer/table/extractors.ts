@@ -51,6 +51,8 @@ const similarity = (evidence: PaperEvidence, index: number) => evidence.similari
 const PROBLEM_CUE = /\b(problems?|challeng\w*|tasks?|limit\w*|struggl\w*|suffers?|bottlenecks?|costly|expensive|difficult\w*|hard|remains?|lacks?|lacking|however|address\w*|tackl\w*|goal|aims? (to|at)|requires?|fail\w*|unsolved|open question|inefficien\w*)\b/i;
 /** A sentence stating the paper's own contribution is about the method, not the problem. */
 const CONTRIBUTION_CUE = /\b(we (propose|introduce|present|develop|design|describe|call|dub|name|release)|this (paper|work) (proposes|introduces|presents)|(called|named|dubbed)\b)/i;
+/** A sentence reporting what the paper found ("we show that…") is a result, not the problem. */
+const FINDING_CUE = /\b(we|our (experiments|results|evaluations?|analys[ie]s)) (also )?(show|find|found|demonstrate|observe|achieve|obtain|report)\w*\b/i;
 /** Abstracts open with their setting: earlier sentences are likelier to state the problem. */
 const PROBLEM_POSITION_WEIGHT = 0.3;
 const PROBLEM_CUE_WEIGHT = 0.3;
@@ -59,7 +61,7 @@ function problemCell(columnId: string, evidence: PaperEvidence): TableCell {
   const count = evidence.sentences.length;
   const ranked = rank(
     evidence,
-    (sentence) => !CONTRIBUTION_CUE.test(sentence.text) && !statesResult(sentence.text),
+    (sentence) => !CONTRIBUTION_CUE.test(sentence.text) && !FINDING_CUE.test(sentence.text) && !statesResult(sentence.text),
     (sentence, index) => similarity(evidence, index) + PROBLEM_POSITION_WEIGHT * (1 - index / Math.max(1, count)) + (PROBLEM_CUE.test(sentence.text) ? PROBLEM_CUE_WEIGHT : 0),
   );
   // An abstract that opens with its contribution states the problem inside that sentence.

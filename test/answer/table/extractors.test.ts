@@ -21,6 +21,11 @@ describe('default column extractors', () => {
     expectSpansMatch(cell, EVENTFORMER.abstract);
   });
 
+  it('problem: not a sentence reporting findings, even early in the abstract', () => {
+    const findings = paper('f', 'Findings', 'We show that sparse attention addresses the cost of long documents. Long documents are costly to model because attention is quadratic in their length. We propose a sparse attention pattern.');
+    expect(extractCell(column('problem'), evidenceOf(findings)).text).toBe('Long documents are costly to model because attention is quadratic in their length.');
+  });
+
   it('method: the "we propose" sentence', () => {
     const cell = extractCell(column('method'), evidence);
     expect(cell.text).toBe('We propose EventFormer, a transformer that reads event streams directly.');
