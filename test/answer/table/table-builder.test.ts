@@ -7,6 +7,8 @@ import { ComparisonTableBuilder } from '../../../src/answer/table/table-builder.
 import type { ComparisonTable } from '../../../src/answer/table/types.ts';
 import { splitSentences } from '../../../src/corpus/sentences.ts';
 import { NotFoundError } from '../../../src/errors.ts';
+import type { FakeLlmServer } from '../../fakes/fake-llm-server.ts';
+import { startFakeOllamaServer } from '../../fakes/fake-ollama-server.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fake-openai-server.ts';
 import { testConfig } from '../providers/fixtures.ts';
 import { EVENTFORMER, memoryEvidence, paper, PLAIN } from './fixtures.ts';
@@ -38,15 +40,24 @@ describe('ComparisonTableBuilder (extractive)', () => {
   });
 });
 
-describe('LLM cell texts (fake OpenAI server)', () => {
-  let fake: FakeOpenAiServer;
+const harnesses = [
+  {
+    name: 'openai',
+    start: () => startFakeOpenAiServer({ apiKey: 'sk-test', models: ['fake-model'] }),
+    config: (fake: FakeLlmServer) => testConfig({ LLM_PROVIDER: 'openai', OPENAI_BASE_URL: (fake as FakeOpenAiServer).baseUrl, OPENAI_API_KEY: 'sk-test' }),
+  },
+  { name: 'ollama', start: () => startFakeOllamaServer({ models: ['fake-model'] }), config: (fake: FakeLlmServer) => testConfig({ LLM_PROVIDER: 'ollama', OLLAMA_BASE_URL: fake.url }) },
+];
+
+describe.each(harnesses)('LLM cell texts (fake $name server)', (harness) => {
+  let fake: FakeLlmServer;
   beforeAll(async () => {
-    fake = await startFakeOpenAiServer({ apiKey: 'sk-test', models: ['fake-model'] });
+    fake = await harness.start();
   });
   afterAll(async () => {
     await fake.close();
   });
-  const provider = () => createGenerativeProvider(testConfig({ LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test' }));
+  const provider = () => createGenerativeProvider(harness.config(fake));
   const questionOf = (body: { messages?: Array<{ content?: unknown }> }) => String(body.messages?.at(-1)?.content ?? '');
 
   it('keeps a supported text with the evidence spans and drops an unsupported one', async () => {
@@ -58,7 +69,7 @@ describe('LLM cell texts (fake OpenAI server)', () => {
     });
     const table = await new ComparisonTableBuilder(memoryEvidence([EVENTFORMER]), await provider()).build({ paperIds: ['eventformer'], columns: ['method', 'results', 'code'] });
     const [method, results, code] = table.rows[0]!.cells;
-    expect(table.provider).toBe('openai');
+    expect(table.provider).toBe(harness.name);
     expect(results).toMatchObject({ status: 'stated', generated: true, text: '91.2% accuracy on DVS Gesture.' });
     expect(results!.spans.map((span) => span.text)).toEqual(['EventFormer reaches 91.2% accuracy on DVS Gesture, outperforming prior spiking networks by 3.1 points.']);
     // Unsupported (an invented model and number): the extracted sentence stands.
@@ -74,7 +85,7 @@ describe('LLM cell texts (fake OpenAI server)', () => {
     fake.setBehaviour({ type: 'error', status: 500, message: 'boom' });
     const table = await new ComparisonTableBuilder(memoryEvidence([EVENTFORMER]), await provider()).build({ paperIds: ['eventformer'], columns: ['results'] });
     expect(table.rows[0]!.cells[0]).toMatchObject({ generated: false, text: expect.stringContaining('91.2%') });
-    expect(table.warning).toMatch(/openai model failed/);
+    expect(table.warning).toMatch(new RegExp(`${harness.name} model failed`));
   });
 });
 
