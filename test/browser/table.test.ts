@@ -45,6 +45,7 @@ describe('comparison table view', () => {
     const sent = await tableLoaded(page, () => page.getByRole('button', { name: 'Compare', exact: true }).click());
     expect(sent.paperIds).toHaveLength(2);
     expect(sent.columns).toBeUndefined();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('table-heading');
     expect(page.url()).toMatch(/#\/table\?ids=[^,&]+,[^,&]+$/);
 
     const table = page.locator('#table-view table.comparison-table');

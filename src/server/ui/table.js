@@ -95,6 +95,8 @@ export async function showTable(params) {
   /** @param {string[]} next */
   const withColumns = (next) => tableHash({ ...(request.paperIds ? { paperIds: table.rows.map((row) => row.paperId) } : { question: request.question }), columns: next });
   append(page, [table.warning ? h('p', { class: 'banner info table-warning' }, table.warning) : null, toolbar(columns, withColumns, request), tableView(table, columns, withColumns)]);
+  // The control that opened the table (Compare, Add column, a remove link) is gone: start from the heading.
+  heading.focus({ preventScroll: true });
   announce(`Table ready: ${table.rows.length} papers, ${table.columns.length} columns.`);
 }
 
