@@ -15,7 +15,7 @@ async function main(config: Config): Promise<void> {
   if (config.TRUST_PROXY === true) logger.warn('TRUST_PROXY=true believes any X-Forwarded-For: safe only when clients cannot reach paperchat except through the proxy; prefer a hop count or the proxy addresses');
   if (!exposure.loopbackOnly && !config.API_TOKEN) logger.warn(`ALLOW_OPEN_ACCESS: serving on ${config.HOST} without API_TOKEN; anyone who can reach it can use the API`);
   const metrics = createMetrics();
-  const { provider, library, pipeline } = await createServices(
+  const { provider, library, pipeline, tables } = await createServices(
     config,
     { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
     {
@@ -28,6 +28,7 @@ async function main(config: Config): Promise<void> {
     {
       searchService: library,
       askService: pipeline,
+      tableService: tables,
       logger,
       indexAdmin: library,
       metrics,

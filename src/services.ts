@@ -1,5 +1,7 @@
 import { createAnswerProvider } from './answer/create-answer-provider.ts';
 import { AnswerPipeline, type PipelineObserver } from './answer/pipeline.ts';
+import { createTableService } from './answer/table/create-table-service.ts';
+import type { TableService } from './answer/table/types.ts';
 import type { AnswerProvider } from './answer/types.ts';
 import type { Config } from './config.ts';
 import type { BuildPhase } from './index/build-index.ts';
@@ -9,6 +11,7 @@ export interface Services {
   provider: AnswerProvider;
   library: PaperLibrary;
   pipeline: AnswerPipeline;
+  tables: TableService;
 }
 
 /** Logs embedding progress in 10 % steps: a first build over the full corpus takes a while. */
@@ -33,5 +36,5 @@ export async function createServices(config: Config, logger: LibraryLogger, obse
   const library = new PaperLibrary(config, logger);
   library.onBuildProgress = embedProgressLogger(logger);
   const pipeline = new AnswerPipeline(library, provider, observer);
-  return { provider, library, pipeline };
+  return { provider, library, pipeline, tables: createTableService(library, provider) };
 }

@@ -11,11 +11,14 @@ import { readRun, type EvalRun } from '../evaluation/records.ts';
 import { formatAnswerTable, formatComparison, formatCurve, formatFailures, formatRetrievalTable, splitLabel } from '../evaluation/report-format.ts';
 import { evaluateSimilarPapers, formatSimilarTable, similarVariants, type SimilarEvalRow } from '../evaluation/similar-eval.ts';
 import { ANSWER_K, evaluateSplits, RETRIEVAL_K, type EvalSplit } from '../evaluation/run-eval.ts';
+import { evaluateTables, formatTableEvaluation } from '../evaluation/table-eval.ts';
+import { createTableService } from '../answer/table/create-table-service.ts';
 import { PaperLibrary } from '../retrieval/paper-library.ts';
 import { consoleLogger, runCommand } from './console-logger.ts';
 
 const USAGE =
   'usage: npm run eval -- [--split=tune|check|all | --dir=FOLDER] [--sets=short,topics] [--retrieval-only] [--only=similar] [--failures] [--json] [--out=FILE] [--label=TEXT]\n' +
+  '       npm run eval -- --table [--split=…] [--failures] [--json]   (comparison-table cells only)\n' +
   '       npm run eval -- --compare A.json B.json [--json]';
 
 const EVAL_ROOT = path.resolve(PROJECT_ROOT, '../shared/eval');
@@ -23,6 +26,7 @@ const EVAL_ROOT = path.resolve(PROJECT_ROOT, '../shared/eval');
 const argumentsSchema = z.object({
   json: z.boolean(),
   retrievalOnly: z.boolean(),
+  table: z.boolean(),
   failures: z.boolean(),
   split: z.enum(['tune', 'check', 'all']),
   dir: z.string().min(1).nullable(),
@@ -36,7 +40,7 @@ const argumentsSchema = z.object({
 type Arguments = z.infer<typeof argumentsSchema>;
 
 function parseArguments(argv: readonly string[]): Arguments {
-  const raw: Record<string, unknown> = { json: false, retrievalOnly: false, failures: false, split: 'all', dir: null, sets: null, out: null, label: null, compare: null, only: null };
+  const raw: Record<string, unknown> = { json: false, retrievalOnly: false, table: false, failures: false, split: 'all', dir: null, sets: null, out: null, label: null, compare: null, only: null };
   const valued = { '--split=': 'split', '--dir=': 'dir', '--sets=': 'sets', '--out=': 'out', '--label=': 'label', '--only=': 'only' } as const;
   let splitGiven = false;
   for (let index = 0; index < argv.length; index++) {
@@ -44,6 +48,7 @@ function parseArguments(argv: readonly string[]): Arguments {
     if (argument === '--json') raw.json = true;
     else if (argument === '--retrieval-only') raw.retrievalOnly = true;
     else if (argument === '--failures') raw.failures = true;
+    else if (argument === '--table') raw.table = true;
     else if (argument === '--compare') {
       raw.compare = argv.slice(index + 1, index + 3);
       index += 2;
@@ -123,6 +128,12 @@ runCommand(async () => {
   try {
     const live = await library.start();
     const titleToId = new Map(live.index.papers.map((paper) => [paper.title, paper.id]));
+    const evaluateTableCells = async () => evaluateTables(splits, { tableService: createTableService(library, await createAnswerProvider(config)), searcher: library, titleToId });
+    if (options.table) {
+      const tables = await evaluateTableCells();
+      console.log(options.json ? JSON.stringify(tables, null, 2) : formatTableEvaluation(tables, options.failures));
+      return;
+    }
     const similar = evaluateSimilarPapers(splits, titleToId, similarVariants(live.index));
     if (options.only === 'similar') {
       if (options.json) console.log(JSON.stringify(similar, null, 2));
@@ -157,7 +168,11 @@ runCommand(async () => {
       console.error(`eval: run written to ${options.out}`);
     }
     if (options.json) console.log(JSON.stringify({ ...run, similarPapers: similar }, null, 2));
-    else printReport(run, options.failures, evaluation, similar);
+    else {
+      printReport(run, options.failures, evaluation, similar);
+      // The comparison-table check rides along with answer evaluations (its own lines; not part of the saved run).
+      if (provider) console.log(`\n${formatTableEvaluation(await evaluateTableCells(), options.failures)}`);
+    }
   } finally {
     await library.close();
   }

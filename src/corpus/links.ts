@@ -9,36 +9,50 @@ const URL_PATTERN =
 /** Characters that end a sentence or clause rather than the URL itself. */
 const TRAILING_PUNCTUATION = /[.,;:!?'"\]]$/;
 
-export function extractLinks(text: string): string[] {
-  const links: string[] = [];
+/** A link as written in the text, with its character offsets there (for highlighting). */
+export interface LocatedLink {
+  url: string;
+  start: number;
+  end: number;
+}
+
+/** Every distinct link with where it first appears; `start`/`end` cover the link as written (trailing punctuation excluded). */
+export function locateLinks(text: string): LocatedLink[] {
+  const links: LocatedLink[] = [];
   const seen = new Set<string>();
   for (const match of text.matchAll(URL_PATTERN)) {
-    const link = cleanLink(match[0]);
-    if (!link) continue;
+    const cleaned = cleanLink(match[0]);
+    if (!cleaned) continue;
     // The same link written with and without a trailing slash or in another case is one link.
-    const key = link.toLowerCase().replace(/\/+$/, '');
+    const key = cleaned.url.toLowerCase().replace(/\/+$/, '');
     if (seen.has(key)) continue;
     seen.add(key);
-    links.push(link);
+    links.push({ url: cleaned.url, start: match.index, end: match.index + cleaned.writtenLength });
   }
   return links;
 }
 
-function cleanLink(raw: string): string | null {
-  let link = raw.replace(/\\_/g, '_');
+export function extractLinks(text: string): string[] {
+  return locateLinks(text).map((link) => link.url);
+}
+
+/** The usable URL, and how many characters of the raw match it covers (trailing prose punctuation cut). */
+function cleanLink(raw: string): { url: string; writtenLength: number } | null {
+  let written = raw;
   for (;;) {
-    if (TRAILING_PUNCTUATION.test(link)) {
-      link = link.slice(0, -1);
-    } else if (link.endsWith(')') && count(link, '(') < count(link, ')')) {
+    if (TRAILING_PUNCTUATION.test(written)) {
+      written = written.slice(0, -1);
+    } else if (written.endsWith(')') && count(written, '(') < count(written, ')')) {
       // Only an unbalanced ")" closes the surrounding prose; a balanced one is part of the URL.
-      link = link.slice(0, -1);
+      written = written.slice(0, -1);
     } else {
       break;
     }
   }
+  const link = written.replace(/\\_/g, '_');
   if (/^https?:\/\/$/i.test(link) || link.length === 0) return null;
   // Bare hosts get a scheme so every link is directly usable.
-  return /^https?:\/\//i.test(link) ? link : `https://${link}`;
+  return { url: /^https?:\/\//i.test(link) ? link : `https://${link}`, writtenLength: written.length };
 }
 
 function count(text: string, char: string): number {

@@ -14,6 +14,7 @@ import { apiNotFound, errorHandler, sendError } from './api/errors.ts';
 import { apiRoutes } from './api/routes.ts';
 import { similarRoutes } from './api/similar-routes.ts';
 import { citeRoutes } from './api/cite-routes.ts';
+import { tableRoutes } from './api/table.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { requireBearerToken } from './http/bearer-token.ts';
 import type { RebindingAllowList } from './http/exposure.ts';
@@ -131,7 +132,7 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
       },
     });
     // One budget across the APIs: they run the same pipeline.
-    app.use(['/api/ask', '/api/search', '/v1/chat/completions', '/mcp'], limiter);
+    app.use(['/api/ask', '/api/search', '/api/table', '/v1/chat/completions', '/mcp'], limiter);
   }
   if (trustProxy === false) {
     let reported = false;
@@ -163,6 +164,7 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
   app.use('/api', apiRoutes(dependencies));
   app.use('/api', similarRoutes(dependencies.searchService));
   app.use('/api', citeRoutes(dependencies.searchService));
+  if (dependencies.tableService) app.use('/api', tableRoutes(dependencies.tableService));
   if (dependencies.indexAdmin) app.use('/api/admin', adminRoutes(dependencies.indexAdmin, options.adminToken, logger));
   app.use('/api', apiNotFound);
 

@@ -31,4 +31,6 @@ export interface AppDependencies {
   indexAdmin?: IndexAdmin;
   uploads?: UploadSettings;
   metrics?: import('./metrics.ts').Metrics;
+  /** POST /api/table; the route is absent without it. */
+  tableService?: import('../answer/table/types.ts').TableService;
 }

@@ -1,6 +1,8 @@
 import { pino, type Logger } from 'pino';
 import type { AnswerProvider } from '../../src/answer/types.ts';
 import { AnswerPipeline } from '../../src/answer/pipeline.ts';
+import { ExtractiveAnswerProvider } from '../../src/answer/providers/extractive.ts';
+import { createTableService } from '../../src/answer/table/create-table-service.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { PaperLibrary } from '../../src/retrieval/paper-library.ts';
 import { createApp, DEFAULT_APP_OPTIONS, type AppOptions } from '../../src/server/app.ts';
@@ -35,6 +37,7 @@ export async function startTestApp(options: { appOptions?: Partial<AppOptions>; 
     {
       searchService: library,
       askService: pipeline,
+      tableService: createTableService(library, options.provider ?? new ExtractiveAnswerProvider()),
       logger: options.logger ?? pino({ level: 'silent' }),
       indexAdmin: library,
       metrics,

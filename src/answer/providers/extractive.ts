@@ -4,7 +4,7 @@ import { CANNOT_ANSWER } from '../prompts.ts';
 import { asksForComparison, asksForPapers, asksForQuantity, isFollowUp, statesComparison } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
-interface ScoredSentence {
+export interface ScoredSentence {
   source: AnswerSource;
   sentenceIndex: number;
   text: string;
@@ -72,13 +72,14 @@ function scoreSentences(input: GenerationInput): ScoredSentence[] {
 }
 
 /**
- * Fact answer: the best sentence, then further sentences only when they are nearly as good
- * or cover question terms the chosen ones lack (the other half of a two-part question).
+ * The sentences a fact answer quotes, best first: the best sentence, then further sentences
+ * only when they are nearly as good or cover question terms the chosen ones lack (the other
+ * half of a two-part question). Empty when the sources have no sentences.
  */
-function factAnswer(input: GenerationInput): string {
+export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
   const ranked = scoreSentences(input);
   const best = ranked[0];
-  if (!best) return CANNOT_ANSWER;
+  if (!best) return [];
   const questionTerms = weightedTerms(input.question, input.sources);
   const totalWeight = [...questionTerms.values()].reduce((sum, weight) => sum + weight, 0) || 1;
   const covered = new Set(analyze(best.text));
@@ -110,6 +111,12 @@ function factAnswer(input: GenerationInput): string {
       chosen.push(numeric);
     }
   }
+  return chosen;
+}
+
+function factAnswer(input: GenerationInput): string {
+  const chosen = chooseFactSentences(input);
+  if (chosen.length === 0) return CANNOT_ANSWER;
   const byPaper = new Map<number, ScoredSentence[]>();
   for (const sentence of chosen) byPaper.set(sentence.source.n, [...(byPaper.get(sentence.source.n) ?? []), sentence]);
   const paragraphs = [...byPaper.values()].map((sentences) => {

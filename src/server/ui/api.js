@@ -259,3 +259,25 @@ export async function citePapers(paperIds, format) {
   const filename = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? null;
   return { text: await response.text(), contentType: response.headers.get('Content-Type') ?? 'text/plain', filename };
 }
+
+/**
+ * @typedef {{ start: number, end: number, text: string }} EvidenceSpan
+ * @typedef {{ columnId: string, status: 'stated' | 'not_stated', text: string, spans: EvidenceSpan[], generated: boolean }} TableCell
+ * @typedef {{ columns: Array<{ id: string, label: string, kind: string }>, rows: Array<{ paperId: string, title: string, cells: TableCell[] }>, provider: string, question?: string, warning?: string }} ComparisonTable
+ * @typedef {{ paperIds?: string[], question?: string, k?: number, columns?: string[] }} TableRequest
+ */
+
+/** POST /api/table: one row per paper, one cell per column, every cell with its abstract spans. @param {TableRequest} body @param {AbortSignal} [signal] @returns {Promise<ComparisonTable>} */
+export async function getTable(body, signal) {
+  return (await request('/api/table', postJson(body, signal))).json();
+}
+
+/**
+ * The same table as a CSV or Markdown file, with the name the server gives it.
+ * @param {TableRequest} body @param {'csv' | 'markdown'} format @returns {Promise<{ blob: Blob, fileName: string }>}
+ */
+export async function exportTable(body, format) {
+  const response = await request('/api/table', postJson({ ...body, format }));
+  const fileName = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? `comparison.${format === 'csv' ? 'csv' : 'md'}`;
+  return { blob: await response.blob(), fileName };
+}

@@ -6,8 +6,9 @@ import { askAboutPaper, focusComposer, initChat, setPaperCount } from './chat.js
 import { focusPaperSearch, initPapers, showPaper, showPapers } from './papers.js';
 import { initPopover } from './popover.js';
 import { readSetting, writeSetting } from './store.js';
+import { showTable } from './table.js';
 
-const VIEWS = ['chat-view', 'papers-view', 'paper-view', 'index-view'];
+const VIEWS = ['chat-view', 'papers-view', 'paper-view', 'index-view', 'table-view'];
 let firstRoute = true;
 
 function route() {
@@ -18,6 +19,7 @@ function route() {
   if (path === '/papers') view = 'papers-view';
   else if (path.startsWith('/paper/')) view = 'paper-view';
   else if (path === '/index') view = 'index-view';
+  else if (path === '/table') view = 'table-view';
   for (const id of VIEWS) byId(id).hidden = id !== view;
   for (const tab of document.querySelectorAll('.tabs a')) {
     const current = (tab.getAttribute('data-view') === 'chat' && view === 'chat-view') || (tab.getAttribute('data-view') === 'papers' && (view === 'papers-view' || view === 'paper-view'));
@@ -31,6 +33,8 @@ function route() {
   } else if (view === 'index-view') {
     document.title = 'Index report · paperchat';
     void showIndexReport();
+  } else if (view === 'table-view') {
+    void showTable(params);
   } else if (view === 'papers-view') {
     document.title = 'Papers · paperchat';
     showPapers(params.get('q') ?? '');

@@ -10,6 +10,7 @@ import { citationChip, close as closePopover } from './popover.js';
 import { cleanFilters, describeFilters, filterControls } from './filters.js';
 import { renderAnswer, shorten, tidyLatex } from './render.js';
 import { loadActiveId, loadConversations, newConversation, readSetting, saveActiveId, saveConversations, writeSetting } from './store.js';
+import { MAX_TABLE_PAPERS, tableHash } from './table.js';
 
 export const EXAMPLE_QUESTIONS = [
   'Which papers make vision transformers faster on phones?',
@@ -601,6 +602,7 @@ function sourcesView(citations) {
     'section',
     { class: 'sources', 'aria-labelledby': headingId },
     h('div', { class: 'sources-head' }, h('h3', { id: headingId }, `Sources (${citations.length})`), citeMenu(() => citations.map((citation) => citation.paperId), { label: 'Cite sources' })),
+    compareLink(citations),
     h(
       'ol',
       null,
@@ -621,6 +623,12 @@ function sourcesView(citations) {
         ),
     ),
   );
+}
+
+/** "Compare" the cited papers in a table (#/table), when there are at least two. @param {any[]} citations */
+function compareLink(citations) {
+  const paperIds = [...new Set(citations.map((citation) => String(citation.paperId)))].slice(0, MAX_TABLE_PAPERS);
+  return paperIds.length < 2 ? null : h('a', { class: 'btn small ghost compare-sources', href: tableHash({ paperIds }) }, `Compare ${paperIds.length} papers`);
 }
 
 /** @param {any} message */

@@ -8,6 +8,7 @@ import { byline, describeFilters, filterControls } from './filters.js';
 import { renderAbstract, tidyLatex } from './render.js';
 import { highlightFromSimilar, similarSection } from './similar.js';
 import { citeMenu } from './cite.js';
+import { MAX_TABLE_PAPERS, tableHash } from './table.js';
 
 const TOPICS = ['token pruning', 'event cameras', 'linear attention', 'vision-language models', 'diffusion transformers', 'medical imaging', 'knowledge distillation', 'state space models'];
 
@@ -22,6 +23,10 @@ let lastFilters = '';
 let paperShown = 0;
 /** @type {{ element: HTMLElement, get: () => import('./filters.js').Filters | undefined, set: (f: import('./filters.js').Filters | undefined) => void }} */
 let filters;
+/** Papers ticked for a comparison table, kept across searches (id → title). @type {Map<string, string>} */
+const selected = new Map();
+/** @type {HTMLElement} */
+let compareBar;
 
 /** @param {{ onAsk: (paper: { paperId: string, title: string }) => void }} options */
 export function initPapers(options) {
@@ -31,6 +36,8 @@ export function initPapers(options) {
   searchInput.addEventListener('input', () => run());
   filters = filterControls({ idPrefix: 'paper-filter', label: 'Filter papers', onChange: () => run() });
   byId('paper-search-form').after(filters.element);
+  compareBar = h('div', { class: 'compare-bar', role: 'group', 'aria-label': 'Compare selected papers', hidden: true });
+  byId('paper-search-status').after(compareBar);
   byId('paper-search-form').addEventListener('submit', (event) => {
     event.preventDefault();
     run.cancel();
@@ -115,6 +122,47 @@ async function runSearch(raw) {
   }
 }
 
+/** The bar under the search: how many papers are ticked, Compare (2 to MAX_TABLE_PAPERS) and Clear. */
+function renderCompareBar() {
+  const count = selected.size;
+  compareBar.hidden = count === 0;
+  const tooMany = count > MAX_TABLE_PAPERS;
+  compareBar.replaceChildren(
+    h('span', { class: 'muted small' }, tooMany ? `${count} selected: a table compares at most ${MAX_TABLE_PAPERS}.` : `${count} selected${count < 2 ? ' (tick another to compare)' : ''}`),
+    h('button', { type: 'button', class: 'btn small primary', disabled: count < 2 || tooMany, onclick: () => (location.hash = tableHash({ paperIds: [...selected.keys()] })) }, 'Compare'),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn small ghost',
+        onclick: () => {
+          selected.clear();
+          for (const box of document.querySelectorAll('#paper-results .compare-check input')) /** @type {HTMLInputElement} */ (box).checked = false;
+          renderCompareBar();
+        },
+      },
+      'Clear',
+    ),
+  );
+}
+
+/** @param {{ paperId: string, title: string }} hit */
+function compareCheckbox(hit) {
+  const box = /** @type {HTMLInputElement} */ (
+    h('input', {
+      type: 'checkbox',
+      'aria-label': `Select “${hit.title}” to compare`,
+      onchange: () => {
+        if (box.checked) selected.set(hit.paperId, hit.title);
+        else selected.delete(hit.paperId);
+        renderCompareBar();
+      },
+    })
+  );
+  box.checked = selected.has(hit.paperId);
+  return h('label', { class: 'compare-check small' }, box, h('span', { 'aria-hidden': 'true' }, 'Compare'));
+}
+
 /** @param {ApiError} error */
 function searchErrorText(error) {
   if (error.kind === 'network') return 'Can’t reach the paperchat server. Check that it is running, then try again.';
@@ -136,6 +184,7 @@ function resultView(hit) {
     h(
       'div',
       { class: 'paper-result-foot' },
+      compareCheckbox(hit),
       h('button', { type: 'button', class: 'btn small ghost', onclick: () => askAbout({ paperId: hit.paperId, title: hit.title }) }, 'Ask about this paper'),
       h(
         'span',
