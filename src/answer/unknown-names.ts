@@ -1,4 +1,4 @@
-import type { LoadedIndex } from '../index/load-index.ts';
+import type { ServedIndex } from '../index/served-index.ts';
 import { specificNames } from './question-analysis.ts';
 
 /**
@@ -8,10 +8,10 @@ import { specificNames } from './question-analysis.ts';
  * its name-like parts are ("LoRA-tuned", "Chinese-English", "encoder-plus-LLM").
  */
 
-const corpusText = new WeakMap<LoadedIndex, string>();
+const corpusText = new WeakMap<ServedIndex, string>();
 
 /** Lower-cased corpus text with every way of writing "times" turned into " x ". */
-function normalisedCorpus(index: LoadedIndex): string {
+function normalisedCorpus(index: ServedIndex): string {
   let text = corpusText.get(index);
   if (!text) {
     text = normaliseTimes(index.papers.map((paper) => `${paper.title}\n${paper.abstract}`).join('\n').toLowerCase());
@@ -33,7 +33,7 @@ function flexiblePattern(name: string): RegExp {
   return new RegExp(`(^|[^a-z0-9])${body}($|[^a-z0-9])`);
 }
 
-function inCorpus(name: string, index: LoadedIndex): boolean {
+function inCorpus(name: string, index: ServedIndex): boolean {
   return flexiblePattern(name).test(normalisedCorpus(index));
 }
 
@@ -43,7 +43,7 @@ const isDescriptivePart = (part: string) => /^[a-z]+$/.test(part) || /^\d+(\.\d+
 /** Suffixes that turn a name into a description ("BLIP-2-style", "GPT-2-like"). */
 const DESCRIPTIVE_SUFFIX = /-(style|like|based|sized|size|type|level|scale|ish)$/i;
 
-function isKnown(name: string, index: LoadedIndex): boolean {
+function isKnown(name: string, index: ServedIndex): boolean {
   const bare = name.replace(/'s$/i, '').replace(DESCRIPTIVE_SUFFIX, '');
   if (bare === '' || inCorpus(bare, index)) return true;
   if (!bare.includes('-')) return false;
@@ -87,7 +87,7 @@ export interface UnknownName {
   offset: number;
 }
 
-export function namesMissingFromCorpus(question: string, index: LoadedIndex): UnknownName[] {
+export function namesMissingFromCorpus(question: string, index: ServedIndex): UnknownName[] {
   const missing: UnknownName[] = [];
   const seen = new Set<string>();
   const phrases = capitalisedPhrases(question).filter((phrase) => !inCorpus(phrase, index));

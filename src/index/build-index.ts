@@ -60,8 +60,8 @@ export function newBuildId(): string {
 }
 
 export class BuildInProgressError extends PaperchatError {
-  constructor() {
-    super('build_in_progress', 'An index build is already running (another process holds data/build.lock).', 409, true);
+  constructor(message = 'An index build is already running (another process holds data/build.lock).') {
+    super('build_in_progress', message, 409, true);
   }
 }
 
@@ -69,7 +69,7 @@ export class BuildInProgressError extends PaperchatError {
  * SHA-256 over what decides the corpus: every seed file's name and bytes (a file over the size
  * limit only by name, size and time, since it is not read) and the reading options.
  */
-async function hashSeeds(seedsDir: string, ingest: ReadSeedsOptions = {}): Promise<string> {
+export async function hashSeeds(seedsDir: string, ingest: ReadSeedsOptions = {}): Promise<string> {
   const maxBytes = ingest.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const hash = createHash('sha256').update(JSON.stringify({ titleOnly: ingest.titleOnly ?? false, maxBytes })).update('\0');
   for (const file of await listSeedFiles(seedsDir)) {
@@ -180,7 +180,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   }
 }
 
-function hashUnits(units: ReturnType<typeof buildVectorUnits>, embedderId: string, hnsw: HnswParameters): string {
+export function hashUnits(units: ReturnType<typeof buildVectorUnits>, embedderId: string, hnsw: HnswParameters): string {
   const hash = createHash('sha256').update(`${INDEX_FORMAT_VERSION}\0${embedderId}\0${JSON.stringify(hnsw)}\0`);
   for (const unit of units) hash.update(unit.metadata.chunkId).update('\0').update(unit.pageContent).update('\0');
   return hash.digest('hex');

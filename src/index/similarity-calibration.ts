@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { LoadedIndex } from './load-index.ts';
 import { mulberry32 } from '../util/seeded-random.ts';
 import { dotProduct } from '../util/vectors.ts';
@@ -30,19 +31,37 @@ const cache = new WeakMap<LoadedIndex, SimilarityCalibration>();
 
 const meanOf = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / (values.length || 1);
 
+/** What calibration reads: the sentence units in a fixed order and a nearest-unit search over all units. */
+export interface CalibrationUnits {
+  dimensions: number;
+  sentences: ReadonlyArray<{ paperId: string; vector: Float32Array }>;
+  /** The `k` nearest units (any kind) to a unit-length vector, nearest first. */
+  nearest(vector: Float32Array, k: number): Array<{ paperId: string; similarity: number }>;
+}
+
+/** The files store calibrates on load, once per loaded index. */
 export function similarityCalibration(index: LoadedIndex): SimilarityCalibration {
   const cached = cache.get(index);
   if (cached) return cached;
   const { vectors } = index;
-  const sentenceLabels: number[] = [];
-  for (let label = 0; label < vectors.size; label++) if (vectors.unit(label)?.metadata.kind === 'sentence') sentenceLabels.push(label);
-  const dimensions = index.manifest.embedder.dimensions;
-  const vectorOf = (label: number) => vectors.vectorOf(vectors.unit(label)!.metadata.chunkId)!;
-  const paperOf = (label: number) => vectors.unit(label)!.metadata.paperId;
+  const sentences: Array<{ paperId: string; vector: Float32Array }> = [];
+  for (let label = 0; label < vectors.size; label++) {
+    const unit = vectors.unit(label);
+    if (unit?.metadata.kind === 'sentence') sentences.push({ paperId: unit.metadata.paperId, vector: vectors.vectorOf(unit.metadata.chunkId)! });
+  }
+  const calibration = calibrate({
+    dimensions: index.manifest.embedder.dimensions,
+    sentences,
+    nearest: (vector, k) => vectors.searchLabels(vector, k).map(({ label, similarity }) => ({ paperId: vectors.unit(label)!.metadata.paperId, similarity })),
+  });
+  cache.set(index, calibration);
+  return calibration;
+}
 
+export function calibrate(units: CalibrationUnits): SimilarityCalibration {
+  const { dimensions, sentences } = units;
   const centroid = new Float32Array(dimensions);
-  for (const label of sentenceLabels) {
-    const vector = vectorOf(label);
+  for (const { vector } of sentences) {
     for (let position = 0; position < dimensions; position++) centroid[position]! += vector[position]!;
   }
   const norm = Math.sqrt(dotProduct(centroid, centroid)) || 1;
@@ -50,24 +69,23 @@ export function similarityCalibration(index: LoadedIndex): SimilarityCalibration
 
   // A seeded sample, so the same index always calibrates the same way.
   const random = mulberry32(20261202);
-  const pick = () => sentenceLabels[Math.floor(random() * sentenceLabels.length)]!;
+  const pick = () => sentences[Math.floor(random() * sentences.length)]!;
   const unrelated: number[] = [];
   const related: number[] = [];
   const toCentroid: number[] = [];
-  const samples = Math.min(SAMPLE_SIZE, sentenceLabels.length);
-  for (let sample = 0; sample < samples && sentenceLabels.length > 1; sample++) {
-    const label = pick();
-    const vector = vectorOf(label);
-    toCentroid.push(dotProduct(vector, centroid));
+  const samples = Math.min(SAMPLE_SIZE, sentences.length);
+  for (let sample = 0; sample < samples && sentences.length > 1; sample++) {
+    const chosen = pick();
+    toCentroid.push(dotProduct(chosen.vector, centroid));
     let other = pick();
-    for (let attempt = 0; attempt < 10 && paperOf(other) === paperOf(label); attempt++) other = pick();
-    if (paperOf(other) !== paperOf(label)) unrelated.push(dotProduct(vector, vectorOf(other)));
-    const nearest = vectors.searchLabels(vector, 20).find((neighbour) => paperOf(neighbour.label) !== paperOf(label));
+    for (let attempt = 0; attempt < 10 && other.paperId === chosen.paperId; attempt++) other = pick();
+    if (other.paperId !== chosen.paperId) unrelated.push(dotProduct(chosen.vector, other.vector));
+    const nearest = units.nearest(chosen.vector, 20).find((neighbour) => neighbour.paperId !== chosen.paperId);
     if (nearest) related.push(nearest.similarity);
   }
   const centroidMean = meanOf(toCentroid);
   const relatedMean = meanOf(related);
-  const calibration: SimilarityCalibration = {
+  return {
     unrelatedMean: meanOf(unrelated),
     relatedMean,
     relatedSpread: Math.sqrt(meanOf(related.map((value) => (value - relatedMean) ** 2))) || 1,
@@ -75,8 +93,25 @@ export function similarityCalibration(index: LoadedIndex): SimilarityCalibration
     centroidMean,
     centroidSpread: Math.sqrt(meanOf(toCentroid.map((value) => (value - centroidMean) ** 2))) || 1,
   };
-  cache.set(index, calibration);
-  return calibration;
+}
+
+/** A calibration as stored beside a generation (JSON), and read back. */
+export const storedCalibrationSchema = z.object({
+  unrelatedMean: z.number(),
+  relatedMean: z.number(),
+  relatedSpread: z.number(),
+  centroid: z.array(z.number()),
+  centroidMean: z.number(),
+  centroidSpread: z.number(),
+});
+
+export function calibrationToJson(calibration: SimilarityCalibration): z.infer<typeof storedCalibrationSchema> {
+  return { ...calibration, centroid: Array.from(calibration.centroid) };
+}
+
+export function calibrationFromJson(stored: unknown): SimilarityCalibration {
+  const parsed = storedCalibrationSchema.parse(stored);
+  return { ...parsed, centroid: Float32Array.from(parsed.centroid) };
 }
 
 /** A best-match similarity in standard deviations from the level corpus sentences reach in other papers (clipped to ±4). */
