@@ -74,13 +74,11 @@ export function createPool(settings: DatabaseSettings): pg.Pool {
     idleTimeoutMillis: 30000,
     query_timeout: settings.statementTimeoutMs + 2000,
     keepAlive: true,
-  });
-  pool.on('connect', (client) => {
-    // Queued on the new client before anything else it runs. iterative_scan keeps filtered
-    // HNSW queries (a user's paper selection) from returning fewer than `limit` units.
-    client
-      .query(`SET statement_timeout = ${Math.round(settings.statementTimeoutMs)}; SET hnsw.ef_search = ${Math.round(settings.efSearch)}; SET hnsw.iterative_scan = strict_order`)
-      .catch(() => undefined);
+    // Awaited before the client is handed out. iterative_scan keeps filtered HNSW queries
+    // (a user's paper selection) from returning fewer than `limit` units.
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query(`SET statement_timeout = ${Math.round(settings.statementTimeoutMs)}; SET hnsw.ef_search = ${Math.round(settings.efSearch)}; SET hnsw.iterative_scan = strict_order`);
+    },
   });
   // An idle client whose server went away emits here; unhandled, it would end the process.
   pool.on('error', () => undefined);

@@ -1,0 +1,54 @@
+/**
+ * A real Postgres 17 engine (PGlite: WASM, in this process) with pgvector and pg_textsearch,
+ * served over the Postgres wire protocol on a loopback port, so `pg` talks to it exactly as
+ * to a Postgres server. For tests, `npm run eval -- --store postgres` and the bench when no
+ * DATABASE_URL is given; never for production (one session underneath, single-threaded).
+ * The packages are devDependencies, loaded only when this is used.
+ */
+export interface PgliteServer {
+  url: string;
+  port: number;
+  /** Stops accepting connections and drops the open ones (the database stays in memory / on disk). */
+  stopListening(): Promise<void>;
+  /** Listens again on the same port. */
+  resumeListening(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startPgliteServer(options: { dataDir?: string; port?: number; maxConnections?: number } = {}): Promise<PgliteServer> {
+  const [{ PGlite }, { vector }, { pg_textsearch }, { PGLiteSocketServer }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-pgvector'),
+    import('@electric-sql/pglite-pg_textsearch'),
+    import('@electric-sql/pglite-socket'),
+  ]).catch((error: unknown) => {
+    throw new Error(`PGlite is not installed (it is a devDependency: run npm install): ${(error as Error).message}`);
+  });
+  const db = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), extensions: { vector, pg_textsearch } });
+  const maxConnections = options.maxConnections ?? 100;
+  let server = new PGLiteSocketServer({ db, port: options.port ?? 0, host: '127.0.0.1', maxConnections });
+  await server.start();
+  const port = Number(server.getServerConn().split(':').pop());
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  let listening = true;
+  return {
+    url,
+    port,
+    async stopListening() {
+      if (!listening) return;
+      listening = false;
+      await server.stop();
+    },
+    async resumeListening() {
+      if (listening) return;
+      server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections });
+      await server.start();
+      listening = true;
+    },
+    async close() {
+      if (listening) await server.stop();
+      listening = false;
+      await db.close();
+    },
+  };
+}
