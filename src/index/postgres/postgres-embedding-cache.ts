@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { IdentifiedEmbeddings } from '../../embeddings/types.ts';
+import { EmbeddingCache } from '../embedding-cache.ts';
 import { fromVectorLiteral, toVectorLiteral } from './database.ts';
 
 const LOOKUP_BATCH = 1000;
 
-/** SHA-256 of a text, as the units table and the cache key it. */
-export function textHash(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+/** The cache key of a text: the files store's key (SHA-256 of embedder id, NUL, text), so its cache can be imported as it is. */
+export function textHash(embedderId: string, text: string): Buffer {
+  return Buffer.from(EmbeddingCache.keyOf(embedderId, text), 'hex');
 }
 
 /**
@@ -22,7 +22,7 @@ export async function embedAllCached(
   onProgress?: (done: number, total: number) => void,
   batchSize = 64,
 ): Promise<{ vectors: Float32Array[]; hashes: Buffer[]; embeddedCount: number }> {
-  const hashes = texts.map(textHash);
+  const hashes = texts.map((text) => textHash(embeddings.id, text));
   const known = new Map<string, Float32Array>();
   const distinct = [...new Map(hashes.map((hash, index) => [hash.toString('hex'), index])).entries()];
   for (let start = 0; start < distinct.length; start += LOOKUP_BATCH) {
