@@ -375,8 +375,9 @@ export class PaperLibrary {
           this.logger.info(`switched to the index built by another process: ${stored.index.manifest.counts.papers} papers, embedder ${stored.index.manifest.embedder.id}`);
         } catch (error) {
           // An unreachable store is retried on the next tick; a damaged new index is not.
-          if (this.store.kind === 'postgres' && !this.store.reachable) failedId = null;
-          this.logger.warn(`could not load the new index: ${(error as Error).message}; still serving the previous one`);
+          // (The store logs when it becomes unreachable and reachable again, not on every poll.)
+          if (!this.store.reachable) failedId = null;
+          else this.logger.warn(`could not load the new index: ${(error as Error).message}; still serving the previous one`);
         } finally {
           checking = false;
         }

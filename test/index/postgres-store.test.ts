@@ -193,6 +193,7 @@ describe('the Postgres store', () => {
       await database.stopListening();
       const down = await postJson(`${app.url}/api/search`, { query: 'event cameras' });
       expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBe('5');
       expect(((await down.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
       const ready = await fetch(`${app.url}/api/ready`);
       expect(ready.status).toBe(503);

@@ -1,3 +1,5 @@
+import type { PGlite as PGliteInstance } from '@electric-sql/pglite';
+
 /**
  * A real Postgres 17 engine (PGlite: WASM, in this process) with pgvector and pg_textsearch,
  * served over the Postgres wire protocol on a loopback port, so `pg` talks to it exactly as
@@ -26,7 +28,8 @@ export async function startPgliteServer(options: { dataDir?: string; port?: numb
   });
   const db = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), extensions: { vector, pg_textsearch } });
   const maxConnections = options.maxConnections ?? 100;
-  let server = new PGLiteSocketServer({ db, port: options.port ?? 0, host: '127.0.0.1', maxConnections });
+  const served = batchAtomic(db);
+  let server = new PGLiteSocketServer({ db: served, port: options.port ?? 0, host: '127.0.0.1', maxConnections });
   await server.start();
   const port = Number(server.getServerConn().split(':').pop());
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -41,7 +44,7 @@ export async function startPgliteServer(options: { dataDir?: string; port?: numb
     },
     async resumeListening() {
       if (listening) return;
-      server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections });
+      server = new PGLiteSocketServer({ db: served, port, host: '127.0.0.1', maxConnections });
       await server.start();
       listening = true;
     },
@@ -51,4 +54,42 @@ export async function startPgliteServer(options: { dataDir?: string; port?: numb
       await db.close();
     },
   };
+}
+
+/** Extended-protocol messages that leave a query half-sent until the client's Sync. */
+const MID_BATCH_MESSAGES = new Set(['P', 'B', 'D', 'E', 'C', 'H', 'F']);
+
+/**
+ * The socket server runs one connection's messages at a time but may switch connections
+ * between a query's Parse, Bind and Execute; with one session underneath, a second client's
+ * Parse then replaces the first's unnamed statement ("bind message supplies 3 parameters, but
+ * prepared statement requires 2"). The server already keeps one connection's turn while a
+ * transaction is open (it asks `isInTransaction()`); this makes it keep the turn until the
+ * Sync that ends each query too, as separate sessions of a Postgres server would.
+ */
+function batchAtomic(db: PGliteInstance): PGliteInstance {
+  let midBatch = false;
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'isInTransaction') return () => midBatch || target.isInTransaction();
+      if (property === 'execProtocolRawStream') {
+        return async (message: Uint8Array, options: Parameters<PGliteInstance['execProtocolRawStream']>[1]) => {
+          try {
+            return await target.execProtocolRawStream(message, options);
+          } finally {
+            midBatch = MID_BATCH_MESSAGES.has(String.fromCharCode(message[0] ?? 0));
+          }
+        };
+      }
+      // The server rolls back for a client that left mid-transaction (or mid-query): its turn ends.
+      if (property === 'exec') {
+        return (query: string) => {
+          midBatch = false;
+          return target.exec(query);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
