@@ -11,6 +11,7 @@ import { loadIndex, readManifest, readReport } from './load-index.ts';
 export class FilesIndexStore implements IndexStore {
   readonly kind = 'files';
   readonly reachable = true;
+  readonly shared = false;
   private readonly directory: IndexDirectory;
 
   constructor(private readonly dataDir: string) {

@@ -44,6 +44,11 @@ export interface IndexStore {
   lastReport(): Promise<IngestReport | null>;
   /** Calls back when another process may have published a new live index; returns the unsubscribe. */
   subscribe(onChange: () => void): () => void;
+  /**
+   * Shared by replicas (Postgres): the live index is served as it is at start, not rebuilt
+   * because this process's SEEDS_DIR differs — ingests are asked for explicitly.
+   */
+  readonly shared: boolean;
   /** False while the store cannot be reached (the files store always can). */
   readonly reachable: boolean;
   close(): Promise<void>;

@@ -232,7 +232,7 @@ export class PaperLibrary {
         // 2 cores the workers' start-up would slow the index load, and /api/health reports
         // "ok" as soon as the index can answer. A question that arrives first queues behind it.
         const warmUp = () => void embeddings.embedQuery('warm-up').catch(() => undefined);
-        if (await isIndexCurrent(index.manifest, this.config.SEEDS_DIR, embeddings.id, this.ingestOptions)) {
+        if (this.store.shared || (await isIndexCurrent(index.manifest, this.config.SEEDS_DIR, embeddings.id, this.ingestOptions))) {
           this.swapIn(index, report);
           warmUp();
           this.logger.info(`index loaded: ${index.manifest.counts.papers} papers, ${index.manifest.counts.vectors} vectors, embedder ${embeddings.id}`);

@@ -110,6 +110,20 @@ describe('the Postgres store', () => {
     }
   }, 120_000);
 
+  it('serves the live generation to a replica whose own seeds differ, without rebuilding', async () => {
+    const first = await postgresLibrary(await writeFixtureSeeds());
+    await first.start();
+    await first.close();
+    const replica = await postgresLibrary(await writeFixtureSeeds([FIXTURE_PAPERS[0]!]));
+    try {
+      await replica.start();
+      expect(replica.isRebuilding).toBe(false);
+      expect(replica.status()).toMatchObject({ status: 'ok', papers: 4 });
+    } finally {
+      await replica.close();
+    }
+  }, 120_000);
+
   it('flips generations atomically: mid-build readers see the whole old generation, then the whole new one', async () => {
     const seedsDir = await writeFixtureSeeds();
     const reader = new PostgresIndexStore(storeSettings(database.url));

@@ -42,6 +42,7 @@ const servedIdOf = (generationId: number) => `postgres:generation-${generationId
  */
 export class PostgresIndexStore implements IndexStore, DatabaseHealth {
   readonly kind = 'postgres';
+  readonly shared = true;
   private pool: pg.Pool | null = null;
   private listener: pg.Client | null = null;
   private listening = false;
