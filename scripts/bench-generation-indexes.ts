@@ -60,6 +60,8 @@ try {
   }
   await client.query('SET enable_indexscan = on');
   const measure = async (label: string, sql: string) => {
+    const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [toVectorLiteral(queries[0]!)]);
+    const scan = plan.rows.map((row) => row['QUERY PLAN']).find((line) => /Scan/.test(line))?.trim() ?? '?';
     const times: number[] = [];
     let found = 0;
     let returned = 0;
@@ -71,7 +73,7 @@ try {
       found += rows.rows.filter((row) => exact.get(position)!.has(row.id)).length;
     }
     times.sort((a, b) => a - b);
-    console.log(`${label}: p50 ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms, p95 ${times[Math.floor(times.length * 0.95)]!.toFixed(1)} ms, recall@100 ${(found / (queries.length * 100)).toFixed(3)}, rows ${(returned / queries.length).toFixed(1)}`);
+    console.log(`${label}: p50 ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms, p95 ${times[Math.floor(times.length * 0.95)]!.toFixed(1)} ms, recall@100 ${(found / (queries.length * 100)).toFixed(3)}, rows ${(returned / queries.length).toFixed(1)} (${scan})`);
   };
   await measure('own partition + index', `SELECT id FROM own ORDER BY embedding::${type} <=> $1::${type} LIMIT 100`);
   await measure('shared index, WHERE generation_id = 2 (iterative scan)', `SELECT id FROM shared WHERE generation_id = 2 ORDER BY embedding::${type} <=> $1::${type} LIMIT 100`);
