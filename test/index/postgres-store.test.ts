@@ -55,6 +55,19 @@ describe('migrations', () => {
   });
 });
 
+describe('migrations from two processes starting at once', () => {
+  it('are applied by one of them, and the other finds them applied', async () => {
+    const clients = [new pg.Client({ connectionString: database.url }), new pg.Client({ connectionString: database.url })];
+    await Promise.all(clients.map((client) => client.connect()));
+    try {
+      const applied = await Promise.all(clients.map((client) => migrate(client)));
+      expect(applied.flat()).toEqual(['001_init.sql']);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+  });
+});
+
 describe('DATABASE_URL', () => {
   it('that is not a Postgres URL, or points nowhere, is one clear error at open', async () => {
     await expect(new PostgresIndexStore(storeSettings('not a url')).open()).rejects.toThrow(/^DATABASE_URL is not a URL/);

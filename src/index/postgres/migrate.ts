@@ -27,11 +27,12 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 export async function migrate(client: pg.ClientBase, migrations?: Migration[]): Promise<string[]> {
   const all = migrations ?? (await readMigrations());
   const applied: string[] = [];
-  await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
   for (const migration of all) {
     await client.query('BEGIN');
     try {
+      // Under the lock, so two processes starting at once do not race to create the table.
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
       const done = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
       if (done.rowCount === 0) {
         await client.query(migration.sql);
