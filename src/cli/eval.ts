@@ -134,7 +134,7 @@ runCommand(async () => {
     });
     const run = assembleRun(
       runConfig({
-        label: options.label,
+        label: options.label ?? (config.INDEX_STORE === 'postgres' ? 'store postgres' : null),
         embedder: live.index.manifest.embedder.id,
         provider: provider?.name ?? 'none',
         answerK: ANSWER_K,
