@@ -75,6 +75,13 @@ async function benchQuestions(count = 200): Promise<string[]> {
   return questions;
 }
 
+// `--store postgres`: the two index stores side by side (scripts/bench-store.ts), nothing else.
+const storeArgument = argument('store') ?? (process.argv.includes('--store') ? process.argv[process.argv.indexOf('--store') + 1] : undefined);
+if (storeArgument === 'postgres') {
+  await (await import('./bench-store.ts')).benchStores();
+  process.exit(0);
+}
+
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
 print(`# paperchat bench — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'cpu'} × ${cores}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 print();

@@ -42,7 +42,7 @@ try {
     const paper = evidence.getPaper(paperId)!;
     const vector = await evidence.embedQuery(question);
     const sentences = evidence.sentencesOf(paper);
-    return judgeQuestion({ paper, sentences, similarities: vector ? evidence.sentenceSimilarities(paper, vector) : sentences.map(() => 0) }, question);
+    return judgeQuestion({ paper, sentences, similarities: vector ? await evidence.sentenceSimilarities(paper, vector) : sentences.map(() => 0) }, question);
   };
   for (const split of [{ name: 'tune', dir: EVAL_ROOT }, { name: 'check', dir: path.join(EVAL_ROOT, 'check') }]) {
     for (const set of await loadEvalSets(split.dir)) {

@@ -112,13 +112,28 @@ export const configSchema = z.object({
   /** Serve beyond loopback without API_TOKEN, knowingly (otherwise the server refuses to start). */
   ALLOW_OPEN_ACCESS: flag(false),
   CORS_ORIGIN: optionalString,
+  /** Where indexes live: folders under DATA_DIR, or a Postgres database shared by replicas (docs/postgres-store.md). */
+  INDEX_STORE: z.enum(['files', 'postgres']).default('files'),
+  /** postgres://user:password@host:port/database — required with INDEX_STORE=postgres. */
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_MAX: integer(10, 1, 1000),
+  /** Longest a query may run (server-side statement_timeout; the client gives up a little later). */
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(10000, 100, 3600000),
+  /** How often a replica checks for a new live generation when no NOTIFY arrives. */
+  DATABASE_POLL_INTERVAL_MS: integer(3000, 100, 600000),
+  /** How long a replaced generation is kept (replicas still on it finish their requests) before it is dropped. */
+  DATABASE_GENERATION_GRACE_S: integer(600, 0, 604800),
+  /** pgvector's hnsw.ef_search for the Postgres store (the files store uses the value in its manifest, 128). */
+  HNSW_EF_SEARCH: integer(128, 1, 1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(environment);
+  const parsed = configSchema
+    .refine((config) => config.INDEX_STORE !== 'postgres' || config.DATABASE_URL !== undefined, { message: 'DATABASE_URL is required when INDEX_STORE=postgres', path: ['DATABASE_URL'] })
+    .safeParse(environment);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

@@ -24,6 +24,8 @@ async function main(config: Config): Promise<void> {
     },
   );
   library.onSwap = (live) => metrics.indexVectors.set(live.index.manifest.counts.vectors);
+  // A database that cannot be reached or migrated stops the start here, in one line (below).
+  await library.store.open();
   const app = createApp(
     {
       searchService: library,

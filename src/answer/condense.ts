@@ -1,4 +1,4 @@
-import type { LoadedIndex } from '../index/load-index.ts';
+import type { ServedIndex } from '../index/served-index.ts';
 import { LlmProviderError } from './providers/llm-provider-error.ts';
 import { isFollowUp, specificNames } from './question-analysis.ts';
 import type { AnswerProvider, AskRequest, ChatTurn, ReferenceKind } from './types.ts';
@@ -21,7 +21,7 @@ export interface StandaloneQuestion {
 /** Earlier user turns kept as context for an offline follow-up. */
 const CONTEXT_TURNS = 2;
 
-type TitledPapers = Pick<LoadedIndex, 'papers'>;
+type TitledPapers = Pick<ServedIndex, 'papers'>;
 
 /**
  * Papers whose titles appear in the latest assistant turn, in the order the answer names

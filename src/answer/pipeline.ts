@@ -1,6 +1,6 @@
 import { splitSentences } from '../corpus/sentences.ts';
 import type { Sentence } from '../corpus/types.ts';
-import type { LoadedIndex } from '../index/load-index.ts';
+import type { ServedIndex } from '../index/served-index.ts';
 import type { PaperLibrary } from '../retrieval/paper-library.ts';
 import type { PaperHit } from '../retrieval/types.ts';
 import { processCitations } from './citations.ts';
@@ -19,9 +19,9 @@ export interface PipelineObserver {
 }
 
 /** Sentences of each abstract, split once per loaded index (splitting is the slow part of building sources). */
-const sentencesByIndex = new WeakMap<LoadedIndex, Map<string, Sentence[]>>();
+const sentencesByIndex = new WeakMap<ServedIndex, Map<string, Sentence[]>>();
 
-function sentencesOf(index: LoadedIndex, paperId: string, abstract: string): Sentence[] {
+function sentencesOf(index: ServedIndex, paperId: string, abstract: string): Sentence[] {
   let byPaper = sentencesByIndex.get(index);
   if (!byPaper) {
     byPaper = new Map();
@@ -167,14 +167,19 @@ export class AnswerPipeline implements AskService {
     return [...ranked].sort((a, b) => fit(b) - fit(a)).slice(0, request.k);
   }
 
-  private async buildSources(hits: PaperHit[], question: string, index: LoadedIndex): Promise<AnswerSource[]> {
+  private async buildSources(hits: PaperHit[], question: string, index: ServedIndex): Promise<AnswerSource[]> {
     const questionVector = await this.library.requireLive().retriever.embedQuery(question);
+    const sentenceIds = hits.flatMap((hit) => {
+      const paper = index.paperById.get(hit.paperId);
+      return paper ? sentencesOf(index, paper.id, paper.abstract).map((_, sentenceIndex) => `${paper.id}#s${sentenceIndex}`) : [];
+    });
+    const sentenceVectors = await index.candidates.unitVectors(sentenceIds);
     return hits.flatMap((hit, position) => {
       const paper = index.paperById.get(hit.paperId);
       if (!paper) return [];
       const sentences = sentencesOf(index, paper.id, paper.abstract);
       const sentenceSimilarities = sentences.map((_, sentenceIndex) => {
-        const vector = index.vectors.vectorOf(`${paper.id}#s${sentenceIndex}`);
+        const vector = sentenceVectors.get(`${paper.id}#s${sentenceIndex}`);
         return vector ? dotProduct(vector, questionVector) : 0;
       });
       return [{ n: position + 1, paperId: paper.id, title: paper.title, abstract: paper.abstract, sentences, sentenceSimilarities, hit }];

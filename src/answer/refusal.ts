@@ -1,11 +1,11 @@
-import type { LoadedIndex } from '../index/load-index.ts';
+import type { ServedIndex } from '../index/served-index.ts';
 import type { PaperHit } from '../retrieval/types.ts';
 import { analyze } from '../text/terms.ts';
 import { corpusTerms, inverseDocumentFrequency } from '../retrieval/paper-terms.ts';
 import type { StandaloneQuestion } from './condense.ts';
 import { CANNOT_ANSWER } from './prompts.ts';
 import { asksForPapers, looksLikeInjection } from './question-analysis.ts';
-import { calibratedSimilarity, domainScore, similarityCalibration } from '../index/similarity-calibration.ts';
+import { calibratedSimilarity, domainScore } from '../index/similarity-calibration.ts';
 import { isGivenAsExample, isVersionedName, namesMissingFromCorpus } from './unknown-names.ts';
 import answerabilityModel from './answerability-model.json' with { type: 'json' };
 import { unitVector } from '../util/vectors.ts';
@@ -35,7 +35,7 @@ export interface AnswerabilityFeatures {
 export const ANSWERABILITY_FEATURES = ['calibratedSimilarity', 'domain', 'termCoverage', 'vocabularyCoverage'] as const satisfies ReadonlyArray<keyof AnswerabilityFeatures>;
 
 /** A question with no content words ("what does it propose?") lacks nothing: its share is 1. */
-function idfWeightedShare(terms: readonly string[], present: (term: string) => boolean, index: LoadedIndex): number {
+function idfWeightedShare(terms: readonly string[], present: (term: string) => boolean, index: ServedIndex): number {
   const corpus = corpusTerms(index);
   let covered = 0;
   let total = 0;
@@ -47,8 +47,8 @@ function idfWeightedShare(terms: readonly string[], present: (term: string) => b
   return total === 0 ? 1 : covered / total;
 }
 
-export function answerabilityFeatures(query: string, hits: PaperHit[], index: LoadedIndex, queryVector: ArrayLike<number>): AnswerabilityFeatures {
-  const calibration = similarityCalibration(index);
+export function answerabilityFeatures(query: string, hits: PaperHit[], index: ServedIndex, queryVector: ArrayLike<number>): AnswerabilityFeatures {
+  const calibration = index.calibration();
   const unitQuery = unitVector(queryVector);
   const corpus = corpusTerms(index);
   const terms = analyze(query);
@@ -75,7 +75,7 @@ export const MIN_CONFIDENCE = answerabilityModel.threshold;
  * papers the user picked ("what does this paper propose?"): only the injection and
  * unknown-name rules apply to them, since the user, not retrieval, chose the sources.
  */
-export function judgeAnswerability(question: string, standalone: StandaloneQuestion, hits: PaperHit[], index: LoadedIndex, queryVector: ArrayLike<number>, options: { scoped?: boolean } = {}): Verdict {
+export function judgeAnswerability(question: string, standalone: StandaloneQuestion, hits: PaperHit[], index: ServedIndex, queryVector: ArrayLike<number>, options: { scoped?: boolean } = {}): Verdict {
   if (looksLikeInjection(question)) {
     return {
       answerable: false,

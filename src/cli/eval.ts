@@ -3,7 +3,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { createAnswerProvider } from '../answer/create-answer-provider.ts';
 import { AnswerPipeline } from '../answer/pipeline.ts';
-import { loadConfig, PROJECT_ROOT } from '../config.ts';
+import { loadConfig, PROJECT_ROOT, type Config } from '../config.ts';
+import { IndexDirectory } from '../index/index-directory.ts';
+import { readManifest } from '../index/load-index.ts';
+import { importFileEmbeddingCache } from '../index/postgres/import-file-cache.ts';
+import { startPgliteServer, type PgliteServer } from '../index/postgres/pglite-server.ts';
 import { assembleRun, gitState, runConfig } from '../evaluation/build-run.ts';
 import { compareRuns } from '../evaluation/compare.ts';
 import { loadEvalSets } from '../evaluation/eval-sets.ts';
@@ -17,7 +21,7 @@ import { PaperLibrary } from '../retrieval/paper-library.ts';
 import { consoleLogger, runCommand } from './console-logger.ts';
 
 const USAGE =
-  'usage: npm run eval -- [--split=tune|check|all | --dir=FOLDER] [--sets=short,topics] [--retrieval-only] [--only=similar] [--failures] [--json] [--out=FILE] [--label=TEXT]\n' +
+  'usage: npm run eval -- [--split=tune|check|all | --dir=FOLDER] [--sets=short,topics] [--retrieval-only] [--only=similar] [--failures] [--json] [--out=FILE] [--label=TEXT] [--store=files|postgres]\n' +
   '       npm run eval -- --table [--split=…] [--failures] [--json]   (comparison-table cells only)\n' +
   '       npm run eval -- --compare A.json B.json [--json]';
 
@@ -36,12 +40,14 @@ const argumentsSchema = z.object({
   compare: z.tuple([z.string().min(1), z.string().min(1)]).nullable(),
   /** `similar`: only the similar-papers check (no questions are asked, seconds instead of minutes). */
   only: z.enum(['similar']).nullable(),
+  /** Which index store to evaluate; postgres without DATABASE_URL runs PGlite in-process (data in DATA_DIR/pglite). */
+  store: z.enum(['files', 'postgres']).nullable(),
 });
 type Arguments = z.infer<typeof argumentsSchema>;
 
 function parseArguments(argv: readonly string[]): Arguments {
-  const raw: Record<string, unknown> = { json: false, retrievalOnly: false, table: false, failures: false, split: 'all', dir: null, sets: null, out: null, label: null, compare: null, only: null };
-  const valued = { '--split=': 'split', '--dir=': 'dir', '--sets=': 'sets', '--out=': 'out', '--label=': 'label', '--only=': 'only' } as const;
+  const raw: Record<string, unknown> = { json: false, retrievalOnly: false, table: false, failures: false, split: 'all', dir: null, sets: null, out: null, label: null, compare: null, only: null, store: null };
+  const valued = { '--split=': 'split', '--dir=': 'dir', '--sets=': 'sets', '--out=': 'out', '--label=': 'label', '--only=': 'only', '--store=': 'store' } as const;
   let splitGiven = false;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
@@ -49,6 +55,7 @@ function parseArguments(argv: readonly string[]): Arguments {
     else if (argument === '--retrieval-only') raw.retrievalOnly = true;
     else if (argument === '--failures') raw.failures = true;
     else if (argument === '--table') raw.table = true;
+    else if (argument === '--store' && argv[index + 1]) raw.store = argv[++index];
     else if (argument === '--compare') {
       raw.compare = argv.slice(index + 1, index + 3);
       index += 2;
@@ -123,7 +130,7 @@ runCommand(async () => {
   if (options.compare) return compare({ ...options, compare: options.compare });
 
   const splits = await loadSplits(options);
-  const config = loadConfig();
+  const { config, database } = await storeConfig(options.store);
   const library = new PaperLibrary(config, consoleLogger);
   try {
     const live = await library.start();
@@ -134,7 +141,7 @@ runCommand(async () => {
       console.log(options.json ? JSON.stringify(tables, null, 2) : formatTableEvaluation(tables, options.failures));
       return;
     }
-    const similar = evaluateSimilarPapers(splits, titleToId, similarVariants(live.index));
+    const similar = await evaluateSimilarPapers(splits, titleToId, similarVariants(live.index));
     if (options.only === 'similar') {
       if (options.json) console.log(JSON.stringify(similar, null, 2));
       else for (const split of splits) console.log(`\n━━ ${splitLabel(split.name)} · ${split.dir} ━━\n\n${formatSimilarTable(split.name, similar) || 'no topics / multi questions'}`);
@@ -149,7 +156,7 @@ runCommand(async () => {
     });
     const run = assembleRun(
       runConfig({
-        label: options.label,
+        label: options.label ?? (config.INDEX_STORE === 'postgres' ? 'store postgres' : null),
         embedder: live.index.manifest.embedder.id,
         provider: provider?.name ?? 'none',
         answerK: ANSWER_K,
@@ -175,5 +182,22 @@ runCommand(async () => {
     }
   } finally {
     await library.close();
+    await database?.close();
   }
 });
+
+/** The configuration with --store applied; for postgres without DATABASE_URL, an in-process PGlite server kept in DATA_DIR/pglite. */
+async function storeConfig(store: Arguments['store']): Promise<{ config: Config; database: PgliteServer | null }> {
+  const environment: NodeJS.ProcessEnv = { ...process.env, ...(store ? { INDEX_STORE: store } : {}) };
+  if (environment.INDEX_STORE !== 'postgres' || environment.DATABASE_URL) return { config: loadConfig(environment), database: null };
+  const dataDir = path.join(loadConfig(environment.DATA_DIR ? { DATA_DIR: environment.DATA_DIR } : {}).DATA_DIR, 'pglite');
+  console.error(`eval: no DATABASE_URL, starting PGlite (in-process Postgres) with its data in ${dataDir}`);
+  const database = await startPgliteServer({ dataDir });
+  const config = loadConfig({ ...environment, DATABASE_URL: database.url });
+  // The files store's embeddings (same keys) spare PGlite re-embedding the whole corpus.
+  const filesIndex = await new IndexDirectory(config.DATA_DIR).current();
+  const embedder = filesIndex ? (await readManifest(filesIndex)).embedder : null;
+  const imported = embedder ? await importFileEmbeddingCache(config.DATABASE_URL!, new IndexDirectory(config.DATA_DIR).embeddingCacheDir, embedder) : 0;
+  if (imported > 0) console.error(`eval: ${imported} embeddings imported from the files store's cache`);
+  return { config, database };
+}

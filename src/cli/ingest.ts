@@ -1,7 +1,8 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../config.ts';
 import { createEmbeddings } from '../embeddings/create-embeddings.ts';
-import { buildIndex, NoValidPapersError, type BuildPhase } from '../index/build-index.ts';
+import { newBuildId, NoValidPapersError, type BuildPhase } from '../index/build-index.ts';
+import { createIndexStore } from '../index/create-index-store.ts';
 import { formatIngestReport } from '../index/ingest-report.ts';
 import { consoleLogger, runCommand } from './console-logger.ts';
 
@@ -19,11 +20,14 @@ runCommand(async () => {
   const started = performance.now();
   const bar = new SingleBar({ format: ' {phase} [{bar}] {value}/{total} {eta_formatted}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
   let currentPhase: BuildPhase | null = null;
+  // INDEX_STORE decides where the index goes: DATA_DIR, or a new generation in the database.
+  const store = createIndexStore(config, consoleLogger);
   try {
-    const result = await buildIndex({
+    await store.open();
+    const result = await store.build({
       seedsDir: config.SEEDS_DIR,
-      dataDir: config.DATA_DIR,
       embeddings,
+      buildId: newBuildId(),
       ingest: { titleOnly: config.INGEST_TITLE_ONLY, maxFileBytes: config.INGEST_MAX_FILE_MB * 1024 * 1024 },
       onProgress: (phase, done, total) => {
         // Without a terminal (CI, logs) the bar would not render: print each phase once.
@@ -51,7 +55,7 @@ runCommand(async () => {
     console.log(formatIngestReport(result.report));
     console.log(
       `indexed ${counts.entries} entries → ${counts.papers} papers, ${counts.chunks} chunks, ${counts.vectors} vectors ` +
-        `(${result.embeddedCount} newly embedded) with ${embedder.id} in ${seconds} s → ${result.folder}`,
+        `(${result.embeddedCount} newly embedded) with ${embedder.id} in ${seconds} s → ${result.location}`,
     );
   } catch (error) {
     bar.stop();
@@ -62,5 +66,6 @@ runCommand(async () => {
   } finally {
     bar.stop();
     await embeddings.close?.();
+    await store.close();
   }
 });

@@ -1,4 +1,4 @@
-import type { LoadedIndex } from '../index/load-index.ts';
+import type { ServedIndex } from '../index/served-index.ts';
 import { DEFAULT_SIMILAR_SETTINGS, findSimilarPapers } from '../retrieval/similar-papers.ts';
 import { bootstrapMean, type BootstrapOptions } from './bootstrap.ts';
 import type { EvalSplit } from './run-eval.ts';
@@ -14,7 +14,7 @@ export const SIMILAR_EVAL_SETS = ['topics', 'multi'];
 export const SIMILAR_K = 10;
 
 /** paperId → its K nearest papers, best first. */
-export type NeighbourFinder = (paperId: string, k: number) => string[];
+export type NeighbourFinder = (paperId: string, k: number) => Promise<string[]>;
 
 export interface SimilarEvalRow {
   split: string;
@@ -27,9 +27,9 @@ export interface SimilarEvalRow {
 }
 
 /** The shipped fusion and each side alone, so the report shows what fusing adds. */
-export function similarVariants(index: LoadedIndex): Record<string, NeighbourFinder> {
-  const finder = (vectorWeight: number): NeighbourFinder => (paperId, k) =>
-    findSimilarPapers(index, paperId, { k }, { ...DEFAULT_SIMILAR_SETTINGS, vectorWeight }).map((hit) => hit.paperId);
+export function similarVariants(index: ServedIndex): Record<string, NeighbourFinder> {
+  const finder = (vectorWeight: number): NeighbourFinder => async (paperId, k) =>
+    (await findSimilarPapers(index, paperId, { k }, { ...DEFAULT_SIMILAR_SETTINGS, vectorWeight })).map((hit) => hit.paperId);
   return {
     [`hybrid (vector weight ${DEFAULT_SIMILAR_SETTINGS.vectorWeight})`]: finder(DEFAULT_SIMILAR_SETTINGS.vectorWeight),
     'vector only': finder(1),
@@ -44,13 +44,13 @@ export function coGoldRecall(neighbours: readonly string[], others: readonly str
   return others.filter((paperId) => top.has(paperId)).length / others.length;
 }
 
-export function evaluateSimilarPapers(
+export async function evaluateSimilarPapers(
   splits: readonly EvalSplit[],
   titleToId: ReadonlyMap<string, string>,
   variants: Record<string, NeighbourFinder>,
   bootstrap: BootstrapOptions = {},
   k = SIMILAR_K,
-): SimilarEvalRow[] {
+): Promise<SimilarEvalRow[]> {
   const rows: SimilarEvalRow[] = [];
   for (const split of splits) {
     const sets = split.sets.filter((set) => SIMILAR_EVAL_SETS.includes(set.name) && set.kind === 'retrieval');
@@ -68,10 +68,11 @@ export function evaluateSimilarPapers(
             if (!id) throw new Error(`${split.name}/${set.name} ${item.id}: gold title not in the corpus: ${title}`);
             return id;
           });
-          const recalls = gold.flatMap((paperId) => {
-            const recall = coGoldRecall(neighboursOf(paperId, k), gold.filter((other) => other !== paperId), k);
-            return recall === null ? [] : [recall];
-          });
+          const recalls: number[] = [];
+          for (const paperId of gold) {
+            const recall = coGoldRecall(await neighboursOf(paperId, k), gold.filter((other) => other !== paperId), k);
+            if (recall !== null) recalls.push(recall);
+          }
           if (recalls.length === 0) continue;
           goldPapers += recalls.length;
           perQuestion.push(recalls.reduce((sum, value) => sum + value, 0) / recalls.length);

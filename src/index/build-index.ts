@@ -17,7 +17,7 @@ import { LEXICAL_FILE, MANIFEST_FILE, PAPERS_FILE, readManifest, readPapers, REP
 import { writeFileAtomic } from './atomic-write.ts';
 import { INDEX_FORMAT_VERSION, type IndexManifest } from './manifest.ts';
 import { buildVectorUnits, type VectorUnitKind } from './vector-units.ts';
-import { CALIBRATION_FILE, measureCalibration, serializeCalibration } from './similarity-calibration.ts';
+import { CALIBRATION_FILE, calibrationToJson, measureCalibration } from './similarity-calibration.ts';
 
 /** Every granularity earns its place in the measured fusion (see src/retrieval/hybrid-retriever.ts). */
 export const INDEXED_UNIT_KINDS: readonly VectorUnitKind[] = ['title', 'sentence', 'chunk'];
@@ -61,8 +61,8 @@ export function newBuildId(): string {
 }
 
 export class BuildInProgressError extends PaperchatError {
-  constructor() {
-    super('build_in_progress', 'An index build is already running (another process holds data/build.lock).', 409, true);
+  constructor(message = 'An index build is already running (another process holds data/build.lock).') {
+    super('build_in_progress', message, 409, true);
   }
 }
 
@@ -70,7 +70,7 @@ export class BuildInProgressError extends PaperchatError {
  * SHA-256 over what decides the corpus: every seed file's name and bytes (a file over the size
  * limit only by name, size and time, since it is not read) and the reading options.
  */
-async function hashSeeds(seedsDir: string, ingest: ReadSeedsOptions = {}): Promise<string> {
+export async function hashSeeds(seedsDir: string, ingest: ReadSeedsOptions = {}): Promise<string> {
   const maxBytes = ingest.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const hash = createHash('sha256').update(JSON.stringify({ titleOnly: ingest.titleOnly ?? false, maxBytes })).update('\0');
   for (const file of await listSeedFiles(seedsDir)) {
@@ -148,13 +148,13 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       // Indexes built before the calibration was stored: measure it once, here, not on every load.
       if (!(await fs.stat(path.join(vectorsDir, CALIBRATION_FILE)).catch(() => null))) {
         const vectors = await HnswVectorStore.load(vectorsDir, embeddings);
-        await fs.writeFile(path.join(vectorsDir, CALIBRATION_FILE), serializeCalibration(measureCalibration(vectors, embeddings.dimensions)));
+        await fs.writeFile(path.join(vectorsDir, CALIBRATION_FILE), JSON.stringify(calibrationToJson(measureCalibration(vectors, embeddings.dimensions))));
       }
     } else {
       const vectors = new HnswVectorStore(embeddings, embeddings.dimensions, hnsw, units.length);
       await vectors.addVectors(embedded.vectors, units);
       await vectors.save(path.join(partial, VECTORS_DIR));
-      await fs.writeFile(path.join(partial, VECTORS_DIR, CALIBRATION_FILE), serializeCalibration(measureCalibration(vectors, embeddings.dimensions)));
+      await fs.writeFile(path.join(partial, VECTORS_DIR, CALIBRATION_FILE), JSON.stringify(calibrationToJson(measureCalibration(vectors, embeddings.dimensions))));
     }
     const lexical = PostingsLexicalIndex.build(corpus.papers);
     options.onProgress?.('index', units.length, units.length);
@@ -188,7 +188,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   }
 }
 
-function hashUnits(units: ReturnType<typeof buildVectorUnits>, embedderId: string, hnsw: HnswParameters): string {
+export function hashUnits(units: ReturnType<typeof buildVectorUnits>, embedderId: string, hnsw: HnswParameters): string {
   const hash = createHash('sha256').update(`${INDEX_FORMAT_VERSION}\0${embedderId}\0${JSON.stringify(hnsw)}\0`);
   for (const unit of units) hash.update(unit.metadata.chunkId).update('\0').update(unit.pageContent).update('\0');
   return hash.digest('hex');

@@ -51,8 +51,18 @@ export class EmbeddingCache {
     return this.vectors.size;
   }
 
+  /** Every cached vector with its key (hex SHA-256 of embedder id and text), e.g. to copy the cache into the Postgres store. */
+  entries(): IterableIterator<[string, Float32Array]> {
+    return this.vectors.entries();
+  }
+
+  /** The key of a text: SHA-256 over the embedder id, a NUL and the text. */
+  static keyOf(embedderId: string, text: string): string {
+    return createHash('sha256').update(embedderId).update('\0').update(text).digest('hex');
+  }
+
   private keyOf(text: string): string {
-    return createHash('sha256').update(this.embedderId).update('\0').update(text).digest('hex');
+    return EmbeddingCache.keyOf(this.embedderId, text);
   }
 
   /**

@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { SOURCE_FORMATS, type Paper } from '../corpus/types.ts';
 import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
 import { findDamagedFile } from './file-checksums.ts';
+import { FilesCandidateSource } from './files-candidate-source.ts';
+import type { ServedIndex } from './served-index.ts';
 import { HnswVectorStore } from './hnsw-vector-store.ts';
 import { ingestReportSchema, type IngestReport } from './ingest-report.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import { PostingsLexicalIndex } from './postings-lexical-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from './manifest.ts';
-import { CALIBRATION_FILE, parseCalibration, type SimilarityCalibration } from './similarity-calibration.ts';
+import { CALIBRATION_FILE, calibrationFromJson, similarityCalibration } from './similarity-calibration.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const PAPERS_FILE = 'papers.json';
@@ -19,7 +21,7 @@ export const VECTORS_DIR = 'vectors';
 export const REPORT_FILE = 'report.json';
 
 /** papers.json, checked field by field: a paper with a malformed field makes the index unusable (and rebuilt). */
-const papersSchema = z.array(
+export const papersSchema = z.array(
   z.object({
     id: z.string(),
     title: z.string(),
@@ -50,17 +52,11 @@ export async function readReport(folder: string): Promise<IngestReport | null> {
   }
 }
 
-/** Everything a query needs, in memory: the hot path never touches the disk. */
-export interface LoadedIndex {
+/** The files store's index: everything a query needs, in memory; the hot path never touches the disk. */
+export interface LoadedIndex extends ServedIndex {
   folder: string;
-  manifest: IndexManifest;
-  papers: Paper[];
-  paperById: Map<string, Paper>;
   lexical: LexicalIndex;
   vectors: HnswVectorStore;
-  embeddings: IdentifiedEmbeddings;
-  /** Measured at build time; absent in indexes built before it was stored (then measured on first use). */
-  calibration?: SimilarityCalibration;
 }
 
 /** Thrown when an index on disk cannot be used as it is; the caller rebuilds. */
@@ -102,12 +98,25 @@ export async function loadIndex(folder: string, embeddings: IdentifiedEmbeddings
       readPapers(folder),
       fs.readFile(path.join(folder, LEXICAL_FILE)).then((bytes): LexicalIndex => PostingsLexicalIndex.deserialize(bytes)),
       HnswVectorStore.load(path.join(folder, VECTORS_DIR), embeddings),
-      calibrationFile in manifest.files ? fs.readFile(path.join(folder, calibrationFile), 'utf8').then((text) => parseCalibration(text, manifest.embedder.dimensions)) : undefined,
+      calibrationFile in manifest.files ? fs.readFile(path.join(folder, calibrationFile), 'utf8').then((text) => calibrationFromJson(JSON.parse(text))) : undefined,
     ]);
     if (papers.length !== manifest.counts.papers || vectors.size !== manifest.counts.vectors || lexical.documentCount !== papers.length) {
       throw new Error(`counts disagree with the manifest (papers ${papers.length}/${manifest.counts.papers}, vectors ${vectors.size}/${manifest.counts.vectors})`);
     }
-    return { folder, manifest, papers, paperById: new Map(papers.map((paper) => [paper.id, paper])), lexical, vectors, embeddings, ...(calibration ? { calibration } : {}) };
+    const index: LoadedIndex = {
+      id: folder,
+      folder,
+      manifest,
+      papers,
+      paperById: new Map(papers.map((paper) => [paper.id, paper])),
+      lexical,
+      vectors,
+      embeddings,
+      candidates: new FilesCandidateSource(lexical, vectors),
+      // Stored at build time; indexes built before it was stored measure it once, on first use.
+      calibration: () => calibration ?? similarityCalibration(index),
+    };
+    return index;
   } catch (error) {
     if (error instanceof IndexUnusableError) throw error;
     throw new IndexUnusableError(folder, (error as Error).message.split('\n')[0] ?? 'unreadable');

@@ -16,8 +16,8 @@ import { dotProduct } from '../util/vectors.ts';
  *   difference in similarity means for this embedder (an embedder whose similarities carry
  *   little information has everything bunched near that level);
  * - `centroid`: sentences against the corpus centroid (how "in domain" a text is).
- * Measured when the index is built and stored beside its vectors (CALIBRATION_FILE), so
- * loading an index does not pay for the 300 nearest-neighbour searches.
+ * Measured when an index is built and stored with it (the files store: CALIBRATION_FILE
+ * beside the vectors), so loading an index does not pay for 300 nearest-neighbour searches.
  */
 export interface SimilarityCalibration {
   unrelatedMean: number;
@@ -28,9 +28,83 @@ export interface SimilarityCalibration {
   centroidSpread: number;
 }
 
-/** In the index's vectors folder: copied with the vectors when an unchanged set of units reuses them. */
+/** In the files store's vectors folder: copied with the vectors when an unchanged set of units reuses them. */
 export const CALIBRATION_FILE = 'calibration.json';
 
+const SAMPLE_SIZE = 300;
+const cache = new WeakMap<LoadedIndex, SimilarityCalibration>();
+
+const meanOf = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / (values.length || 1);
+
+/** What calibration reads: the sentence units in a fixed order and a nearest-unit search over all units. */
+export interface CalibrationUnits {
+  dimensions: number;
+  sentences: ReadonlyArray<{ paperId: string; vector: Float32Array }>;
+  /** The `k` nearest units (any kind) to a unit-length vector, nearest first. */
+  nearest(vector: Float32Array, k: number): Array<{ paperId: string; similarity: number }>;
+}
+
+/** The files store's calibration, measured on the in-memory vectors (at build time, or on load for older indexes). */
+export function measureCalibration(vectors: HnswVectorStore, dimensions: number): SimilarityCalibration {
+  const sentences: Array<{ paperId: string; vector: Float32Array }> = [];
+  for (let label = 0; label < vectors.size; label++) {
+    const unit = vectors.unit(label);
+    if (unit?.metadata.kind === 'sentence') sentences.push({ paperId: unit.metadata.paperId, vector: vectors.vectorOf(unit.metadata.chunkId)! });
+  }
+  return calibrate({
+    dimensions,
+    sentences,
+    nearest: (vector, k) => vectors.searchLabels(vector, k).map(({ label, similarity }) => ({ paperId: vectors.unit(label)!.metadata.paperId, similarity })),
+  });
+}
+
+/** A loaded files index without a stored calibration (built before it was stored): measured once. */
+export function similarityCalibration(index: LoadedIndex): SimilarityCalibration {
+  const cached = cache.get(index);
+  if (cached) return cached;
+  const calibration = measureCalibration(index.vectors, index.manifest.embedder.dimensions);
+  cache.set(index, calibration);
+  return calibration;
+}
+
+export function calibrate(units: CalibrationUnits): SimilarityCalibration {
+  const { dimensions, sentences } = units;
+  const centroid = new Float32Array(dimensions);
+  for (const { vector } of sentences) {
+    for (let position = 0; position < dimensions; position++) centroid[position]! += vector[position]!;
+  }
+  const norm = Math.sqrt(dotProduct(centroid, centroid)) || 1;
+  for (let position = 0; position < dimensions; position++) centroid[position]! /= norm;
+
+  // A seeded sample, so the same index always calibrates the same way.
+  const random = mulberry32(20261202);
+  const pick = () => sentences[Math.floor(random() * sentences.length)]!;
+  const unrelated: number[] = [];
+  const related: number[] = [];
+  const toCentroid: number[] = [];
+  const samples = Math.min(SAMPLE_SIZE, sentences.length);
+  for (let sample = 0; sample < samples && sentences.length > 1; sample++) {
+    const chosen = pick();
+    toCentroid.push(dotProduct(chosen.vector, centroid));
+    let other = pick();
+    for (let attempt = 0; attempt < 10 && other.paperId === chosen.paperId; attempt++) other = pick();
+    if (other.paperId !== chosen.paperId) unrelated.push(dotProduct(chosen.vector, other.vector));
+    const nearest = units.nearest(chosen.vector, 20).find((neighbour) => neighbour.paperId !== chosen.paperId);
+    if (nearest) related.push(nearest.similarity);
+  }
+  const centroidMean = meanOf(toCentroid);
+  const relatedMean = meanOf(related);
+  return {
+    unrelatedMean: meanOf(unrelated),
+    relatedMean,
+    relatedSpread: Math.sqrt(meanOf(related.map((value) => (value - relatedMean) ** 2))) || 1,
+    centroid,
+    centroidMean,
+    centroidSpread: Math.sqrt(meanOf(toCentroid.map((value) => (value - centroidMean) ** 2))) || 1,
+  };
+}
+
+/** A calibration as stored beside a generation (JSON), and read back. */
 export const storedCalibrationSchema = z.object({
   unrelatedMean: z.number(),
   relatedMean: z.number(),
@@ -40,73 +114,13 @@ export const storedCalibrationSchema = z.object({
   centroidSpread: z.number(),
 });
 
-export function serializeCalibration(calibration: SimilarityCalibration): string {
-  return JSON.stringify({ ...calibration, centroid: Array.from(calibration.centroid) });
+export function calibrationToJson(calibration: SimilarityCalibration): z.infer<typeof storedCalibrationSchema> {
+  return { ...calibration, centroid: Array.from(calibration.centroid) };
 }
 
-export function parseCalibration(text: string, dimensions: number): SimilarityCalibration {
-  const stored = storedCalibrationSchema.parse(JSON.parse(text));
-  if (stored.centroid.length !== dimensions) throw new Error(`calibration has ${stored.centroid.length} dimensions, the index ${dimensions}`);
-  return { ...stored, centroid: Float32Array.from(stored.centroid) };
-}
-
-const SAMPLE_SIZE = 300;
-const cache = new WeakMap<LoadedIndex, SimilarityCalibration>();
-
-const meanOf = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / (values.length || 1);
-
-/** The index's calibration: stored with it, or measured once (indexes built before it was stored). */
-export function similarityCalibration(index: LoadedIndex): SimilarityCalibration {
-  if (index.calibration) return index.calibration;
-  const cached = cache.get(index);
-  if (cached) return cached;
-  const calibration = measureCalibration(index.vectors, index.manifest.embedder.dimensions);
-  cache.set(index, calibration);
-  return calibration;
-}
-
-export function measureCalibration(vectors: HnswVectorStore, dimensions: number): SimilarityCalibration {
-  const sentenceLabels: number[] = [];
-  for (let label = 0; label < vectors.size; label++) if (vectors.unit(label)?.metadata.kind === 'sentence') sentenceLabels.push(label);
-  const vectorOf = (label: number) => vectors.vectorOf(vectors.unit(label)!.metadata.chunkId)!;
-  const paperOf = (label: number) => vectors.unit(label)!.metadata.paperId;
-
-  const centroid = new Float32Array(dimensions);
-  for (const label of sentenceLabels) {
-    const vector = vectorOf(label);
-    for (let position = 0; position < dimensions; position++) centroid[position]! += vector[position]!;
-  }
-  const norm = Math.sqrt(dotProduct(centroid, centroid)) || 1;
-  for (let position = 0; position < dimensions; position++) centroid[position]! /= norm;
-
-  // A seeded sample, so the same index always calibrates the same way.
-  const random = mulberry32(20261202);
-  const pick = () => sentenceLabels[Math.floor(random() * sentenceLabels.length)]!;
-  const unrelated: number[] = [];
-  const related: number[] = [];
-  const toCentroid: number[] = [];
-  const samples = Math.min(SAMPLE_SIZE, sentenceLabels.length);
-  for (let sample = 0; sample < samples && sentenceLabels.length > 1; sample++) {
-    const label = pick();
-    const vector = vectorOf(label);
-    toCentroid.push(dotProduct(vector, centroid));
-    let other = pick();
-    for (let attempt = 0; attempt < 10 && paperOf(other) === paperOf(label); attempt++) other = pick();
-    if (paperOf(other) !== paperOf(label)) unrelated.push(dotProduct(vector, vectorOf(other)));
-    const nearest = vectors.searchLabels(vector, 20).find((neighbour) => paperOf(neighbour.label) !== paperOf(label));
-    if (nearest) related.push(nearest.similarity);
-  }
-  const centroidMean = meanOf(toCentroid);
-  const relatedMean = meanOf(related);
-  const calibration: SimilarityCalibration = {
-    unrelatedMean: meanOf(unrelated),
-    relatedMean,
-    relatedSpread: Math.sqrt(meanOf(related.map((value) => (value - relatedMean) ** 2))) || 1,
-    centroid,
-    centroidMean,
-    centroidSpread: Math.sqrt(meanOf(toCentroid.map((value) => (value - centroidMean) ** 2))) || 1,
-  };
-  return calibration;
+export function calibrationFromJson(stored: unknown): SimilarityCalibration {
+  const parsed = storedCalibrationSchema.parse(stored);
+  return { ...parsed, centroid: Float32Array.from(parsed.centroid) };
 }
 
 /** A best-match similarity in standard deviations from the level corpus sentences reach in other papers (clipped to ±4). */

@@ -1,7 +1,7 @@
 import { Document } from '@langchain/core/documents';
 import { BaseRetriever } from '@langchain/core/retrievers';
 import { LRUCache } from 'lru-cache';
-import type { LoadedIndex } from '../index/load-index.ts';
+import type { ServedIndex } from '../index/served-index.ts';
 import { analyze } from '../text/terms.ts';
 import { minMaxNormalise, rankByScore } from './fusion.ts';
 import { shippedRanker, type LinearRanker } from './linear-ranker.ts';
@@ -9,6 +9,7 @@ import { candidateFeatures, combinedVectorScore, FEATURE_NAMES, queryTerms, type
 import { corpusTerms } from './paper-terms.ts';
 import type { MatchedChunk, PaperHit, SearchOptions } from './types.ts';
 import { unitVector } from '../util/vectors.ts';
+import type { ScoredUnit } from '../index/served-index.ts';
 
 export interface HybridSettings {
   /** Vector units fetched from HNSW before grouping by paper. */
@@ -42,7 +43,7 @@ export class HybridRetriever extends BaseRetriever {
   private readonly settings: HybridSettings;
 
   constructor(
-    private readonly index: LoadedIndex,
+    private readonly index: ServedIndex,
     settings: Partial<HybridSettings> = {},
   ) {
     super();
@@ -77,30 +78,27 @@ export class HybridRetriever extends BaseRetriever {
       }
       return entry;
     };
-    index.lexical
-      .query(query, settings.lexicalCandidates, { filter: allowed ? (paperId) => allowed.has(paperId) : undefined })
-      .forEach((hit, rank) => {
-        const entry = candidate(hit.paperId);
-        entry.lexicalScore = hit.score;
-        entry.lexicalRank = rank + 1;
-      });
-    for (const { label } of index.vectors.searchLabels(queryVector, settings.vectorCandidates, allowed ? (unit) => allowed.has(unit.metadata.paperId) : undefined)) {
-      const unit = index.vectors.unit(label);
-      if (unit) candidate(unit.metadata.paperId);
-    }
+    const [lexicalHits, vectorPapers] = await Promise.all([
+      index.candidates.lexicalCandidates(query, settings.lexicalCandidates, allowed ?? undefined),
+      index.candidates.vectorCandidates(queryVector, settings.vectorCandidates, allowed ?? undefined),
+    ]);
+    lexicalHits.forEach((hit, rank) => {
+      const entry = candidate(hit.paperId);
+      entry.lexicalScore = hit.score;
+      entry.lexicalRank = rank + 1;
+    });
+    for (const paperId of vectorPapers) candidate(paperId);
 
+    for (const paperId of evidence.keys()) if (!index.paperById.has(paperId)) evidence.delete(paperId);
+    const unitsByPaper = await index.candidates.scoreUnitsOfPapers([...evidence.keys()], queryVector);
     for (const entry of evidence.values()) {
-      const paper = index.paperById.get(entry.paperId);
-      if (!paper) {
-        evidence.delete(entry.paperId);
-        continue;
-      }
+      const paper = index.paperById.get(entry.paperId)!;
       // Only the best few units become MatchedChunks (with text); the rest are just scores.
-      const top: Array<{ label: number; similarity: number }> = [];
+      const top: ScoredUnit[] = [];
       let firstSentence = -1;
       let secondSentence = -1;
-      for (const scored of index.vectors.scorePaperUnits(entry.paperId, queryVector)) {
-        const { kind } = index.vectors.unit(scored.label)!.metadata;
+      for (const scored of unitsByPaper.get(entry.paperId) ?? []) {
+        const { kind } = scored;
         if (scored.similarity > (entry.best[kind] ?? -1)) entry.best[kind] = scored.similarity;
         if (kind === 'title') continue;
         if (kind === 'sentence') {
@@ -114,10 +112,7 @@ export class HybridRetriever extends BaseRetriever {
         }
       }
       entry.secondSentence = Math.max(0, secondSentence);
-      entry.chunks = top.map(({ label, similarity }) => {
-        const { chunkId, start, end } = index.vectors.unit(label)!.metadata;
-        return { chunkId, text: paper.abstract.slice(start, end), start, end, score: similarity };
-      });
+      entry.chunks = top.map(({ chunkId, start, end, similarity }) => ({ chunkId, text: paper.abstract.slice(start, end), start, end, score: similarity }));
     }
 
     const corpus = corpusTerms(index);

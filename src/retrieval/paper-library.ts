@@ -3,13 +3,11 @@ import type { Paper } from '../corpus/types.ts';
 import { createEmbeddings, createEmbeddingsById } from '../embeddings/create-embeddings.ts';
 import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
 import { IndexNotReadyError } from '../errors.ts';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { buildIndex, isIndexCurrent, LAST_REPORT_FILE, newBuildId, NoValidPapersError, type BuildPhase } from '../index/build-index.ts';
-import { IndexDirectory } from '../index/index-directory.ts';
-import { ingestReportSchema, type IngestReport } from '../index/ingest-report.ts';
-import { loadIndex, readManifest, readReport, type LoadedIndex } from '../index/load-index.ts';
-import { similarityCalibration } from '../index/similarity-calibration.ts';
+import { isIndexCurrent, newBuildId, NoValidPapersError, type BuildPhase } from '../index/build-index.ts';
+import { createIndexStore } from '../index/create-index-store.ts';
+import type { IndexStore } from '../index/index-store.ts';
+import type { IngestReport } from '../index/ingest-report.ts';
+import type { ServedIndex } from '../index/served-index.ts';
 import { watchSeeds } from '../index/watch-seeds.ts';
 import type { ReadSeedsOptions } from '../corpus/read-seeds.ts';
 import { HybridRetriever } from './hybrid-retriever.ts';
@@ -36,19 +34,10 @@ export interface EmbedderFactory {
 }
 
 export interface LiveIndex {
-  index: LoadedIndex;
+  index: ServedIndex;
   retriever: HybridRetriever;
   /** The ingest report of the build that made this index, when known. */
   report?: IngestReport | null;
-}
-
-/** The report of the last build in DATA_DIR (failed ones included), or null. */
-async function readLastReport(dataDir: string): Promise<IngestReport | null> {
-  try {
-    return ingestReportSchema.parse(JSON.parse(await fs.readFile(path.join(dataDir, LAST_REPORT_FILE), 'utf8')));
-  } catch {
-    return null;
-  }
 }
 
 /** What started a build, shown in GET /api/index. */
@@ -79,6 +68,8 @@ export interface LibraryStatus {
   papers: number;
   chunks: number;
   embedder: string | null;
+  /** Only with INDEX_STORE=postgres: whether the database answers (503s while it does not). */
+  database?: 'up' | 'down';
 }
 
 /**
@@ -101,12 +92,16 @@ export class PaperLibrary {
 
   private readonly embedderFactory: EmbedderFactory;
   private readonly ranker: LinearRanker;
+  /** Where indexes live (INDEX_STORE): folders in DATA_DIR or a Postgres database. */
+  readonly store: IndexStore;
 
   constructor(
     private readonly config: Config,
     private readonly logger: LibraryLogger,
     embedderFactory?: EmbedderFactory,
+    store?: IndexStore,
   ) {
+    this.store = store ?? createIndexStore(config, logger);
     this.ranker = config.RANKER_WEIGHTS ? rankerFromFile(config.RANKER_WEIGHTS) : shippedRanker();
     this.embedderFactory = embedderFactory ?? {
       select: () => createEmbeddings(config, logger),
@@ -136,6 +131,7 @@ export class PaperLibrary {
       papers: manifest?.counts.papers ?? keyword?.papers.length ?? 0,
       chunks: manifest?.counts.chunks ?? 0,
       embedder: manifest?.embedder.id ?? null,
+      ...(this.store.kind === 'postgres' ? { database: this.store.reachable ? ('up' as const) : ('down' as const) } : {}),
     };
   }
 
@@ -231,32 +227,31 @@ export class PaperLibrary {
    * problem with the stored index is reported in one line and answered by a rebuild.
    */
   async start(): Promise<LiveIndex> {
-    const directory = new IndexDirectory(this.config.DATA_DIR);
-    this.lastReport = await readLastReport(this.config.DATA_DIR);
-    const folder = await directory.current();
-    if (folder) {
-      try {
-        const manifest = await readManifest(folder);
-        const embeddings = await this.embedderById(manifest.embedder.id);
-        const index = await loadIndex(folder, embeddings);
+    await this.store.open();
+    this.lastReport = await this.store.lastReport();
+    try {
+      const stored = await this.store.loadLive((id) => this.embedderById(id));
+      if (stored) {
+        const { index, report } = stored;
+        const { embeddings } = index;
         // The model loads (in the embedding workers) once the index is live, not before: on
         // 2 cores the workers' start-up would slow the index load, and /api/health reports
         // "ok" as soon as the index can answer. A question that arrives first queues behind it.
         const warmUp = () => void embeddings.embedQuery('warm-up').catch(() => undefined);
-        if (await isIndexCurrent(index.manifest, this.config.SEEDS_DIR, embeddings.id, this.ingestOptions)) {
-          this.swapIn(index, await readReport(folder));
+        if (this.store.shared || (await isIndexCurrent(index.manifest, this.config.SEEDS_DIR, embeddings.id, this.ingestOptions))) {
+          this.swapIn(index, report);
           warmUp();
           this.logger.info(`index loaded: ${index.manifest.counts.papers} papers, ${index.manifest.counts.vectors} vectors, embedder ${embeddings.id}`);
           return this.live!;
         }
-        this.swapIn(index, await readReport(folder));
+        this.swapIn(index, report);
         warmUp();
         this.logger.warn('index is stale (seeds changed): serving it while a new one is built');
-      } catch (error) {
-        this.logger.warn(`${(error as Error).message}; rebuilding`);
+      } else {
+        this.logger.info(`no index in ${this.store.description}: building one (first start)`);
       }
-    } else {
-      this.logger.info(`no index in ${this.config.DATA_DIR}: building one (first start)`);
+    } catch (error) {
+      this.logger.warn(`${(error as Error).message}; rebuilding`);
     }
     if (!this.live) await this.serveKeywordsMeanwhile();
     return this.rebuild('start');
@@ -276,9 +271,8 @@ export class PaperLibrary {
           return this.live;
         }
         const started = performance.now();
-        const result = await buildIndex({
+        const result = await this.store.build({
           seedsDir: this.config.SEEDS_DIR,
-          dataDir: this.config.DATA_DIR,
           embeddings,
           buildId,
           ingest: this.ingestOptions,
@@ -290,8 +284,7 @@ export class PaperLibrary {
             if (problem.kind !== 'note') this.logger.warn(`seed ${problem.file}:${problem.line}: ${problem.reason}`);
           },
         });
-        const index = await loadIndex(result.folder, embeddings);
-        this.swapIn(index, result.report);
+        this.swapIn(result.index, result.report);
         this.recordReport(result.report);
         this.logger.info(
           `index built in ${((performance.now() - started) / 1000).toFixed(1)} s: ${result.manifest.counts.papers} papers, ${result.manifest.counts.vectors} vectors (${result.embeddedCount} newly embedded), embedder ${embeddings.id}`,
@@ -364,47 +357,55 @@ export class PaperLibrary {
   }
 
   /**
-   * Picks up an index published by another process (`npm run ingest` while the server
-   * runs): when data/CURRENT changes, the new index is loaded aside and swapped in.
+   * Picks up an index published by another process (`npm run ingest` while the server runs,
+   * or another replica's ingest into the shared database): when the store's live index
+   * changes, it is loaded aside and swapped in. The store may also push a change (Postgres
+   * NOTIFY); polling stays as the fallback. The poll also tells whether the store is reachable.
    */
-  watchForExternalBuilds(intervalMs = 2000): () => void {
-    const directory = new IndexDirectory(this.config.DATA_DIR);
+  watchForExternalBuilds(intervalMs = this.store.kind === 'postgres' ? this.config.DATABASE_POLL_INTERVAL_MS : 2000): () => void {
     let checking = false;
-    let failedFolder: string | null = null;
-    const timer = setInterval(() => {
+    let failedId: string | null = null;
+    const check = () => {
       if (checking || this.rebuilding) return;
       checking = true;
       void (async () => {
         try {
-          const folder = await directory.current();
-          if (!folder || folder === this.live?.index.folder || folder === failedFolder) return;
-          failedFolder = folder;
-          const manifest = await readManifest(folder);
-          const index = await loadIndex(folder, await this.embedderById(manifest.embedder.id));
-          if (this.rebuilding) return;
-          failedFolder = null;
-          this.swapIn(index, await readReport(folder));
-          this.lastReport = (await readLastReport(this.config.DATA_DIR)) ?? this.lastReport;
-          this.logger.info(`switched to the index built by another process: ${index.manifest.counts.papers} papers, embedder ${index.manifest.embedder.id}`);
+          const liveId = await this.store.liveId();
+          if (!liveId || liveId === this.live?.index.id || liveId === failedId) return;
+          failedId = liveId;
+          const stored = await this.store.loadLive((id) => this.embedderById(id));
+          if (!stored || this.rebuilding) return;
+          failedId = null;
+          this.swapIn(stored.index, stored.report);
+          this.lastReport = (await this.store.lastReport()) ?? this.lastReport;
+          this.logger.info(`switched to the index built by another process: ${stored.index.manifest.counts.papers} papers, embedder ${stored.index.manifest.embedder.id}`);
         } catch (error) {
-          this.logger.warn(`could not load the new index: ${(error as Error).message}; still serving the previous one`);
+          // An unreachable store is retried on the next tick; a damaged new index is not.
+          // (The store logs when it becomes unreachable and reachable again, not on every poll.)
+          if (!this.store.reachable) failedId = null;
+          else this.logger.warn(`could not load the new index: ${(error as Error).message}; still serving the previous one`);
         } finally {
           checking = false;
         }
       })();
-    }, intervalMs);
+    };
+    const timer = setInterval(check, intervalMs);
     timer.unref();
-    return () => clearInterval(timer);
+    const unsubscribe = this.store.subscribe(check);
+    return () => {
+      clearInterval(timer);
+      unsubscribe();
+    };
   }
 
-  private swapIn(index: LoadedIndex, report?: IngestReport | null): void {
+  private swapIn(index: ServedIndex, report?: IngestReport | null): void {
     this.live = { index, retriever: new HybridRetriever(index, { ranker: this.ranker }), report: report ?? null };
     this.keyword = null;
     // Derived per-index data (term sets, similarity calibration: a few hundred ms) is made
     // right after the swap, off the start-up path, so the first question rarely pays for it.
     setImmediate(() => {
       corpusTerms(index);
-      similarityCalibration(index);
+      index.calibration();
     });
     this.onSwap?.(this.live);
   }
@@ -412,5 +413,6 @@ export class PaperLibrary {
   async close(): Promise<void> {
     await Promise.all([...this.embedders.values()].map((embeddings) => embeddings.close?.()));
     this.embedders.clear();
+    await this.store.close();
   }
 }

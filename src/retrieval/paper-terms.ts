@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { splitSentences } from '../corpus/sentences.ts';
-import type { LoadedIndex } from '../index/load-index.ts';
+import type { ServedIndex } from '../index/served-index.ts';
 import { analyze } from '../text/terms.ts';
 
 /**
@@ -31,7 +31,7 @@ export interface CorpusTerms {
   termsOf(paperId: string): PaperTerms | undefined;
 }
 
-const cache = new WeakMap<LoadedIndex, CorpusTerms>();
+const cache = new WeakMap<ServedIndex, CorpusTerms>();
 /** Papers whose term data stays in memory: a few queries' worth of candidates. */
 const PAPERS_CACHED = 5000;
 
@@ -62,7 +62,7 @@ export function paperTerms(title: string, abstract: string): PaperTerms {
   };
 }
 
-export function corpusTerms(index: LoadedIndex): CorpusTerms {
+export function corpusTerms(index: ServedIndex): CorpusTerms {
   let terms = cache.get(index);
   if (terms) return terms;
   const documentFrequency = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Paper } from '../corpus/types.ts';
 import { NotFoundError } from '../errors.ts';
-import type { LoadedIndex } from '../index/load-index.ts';
+import type { ServedIndex, StoredUnit } from '../index/served-index.ts';
 import { analyze, tokenize, toTerm } from '../text/terms.ts';
 import { dotProduct, normaliseInPlace } from '../util/vectors.ts';
 import { minMaxNormalise, rankByScore } from './fusion.ts';
@@ -43,44 +43,56 @@ export const DEFAULT_SIMILAR_SETTINGS: SimilarSettings = {
 /** Shared terms named in a reason: enough to say what two papers have in common, short enough for one line. */
 const SHARED_TERMS_SHOWN = 5;
 
-const meanVectors = new WeakMap<LoadedIndex, LRUCache<string, Float32Array>>();
-
 /** The normalised mean of a paper's unit vectors (title, sentences, chunks): the paper as one point. */
-function meanVectorOf(index: LoadedIndex, paperId: string): Float32Array | undefined {
-  let cache = meanVectors.get(index);
-  if (!cache) {
-    cache = new LRUCache({ max: 5000 });
-    meanVectors.set(index, cache);
+function meanVector(units: readonly StoredUnit[], dimensions: number): Float32Array | undefined {
+  if (units.length === 0) return undefined;
+  const mean = new Float32Array(dimensions);
+  for (const { vector } of units) {
+    for (let dimension = 0; dimension < dimensions; dimension++) mean[dimension]! += vector[dimension]!;
   }
-  const cached = cache.get(paperId);
-  if (cached) return cached;
-  const labels = index.vectors.paperLabels(paperId);
-  if (labels.length === 0) return undefined;
-  const mean = new Float32Array(index.vectors.dimensions);
-  for (const label of labels) {
-    const vector = index.vectors.vectorOfLabel(label);
-    if (!vector) continue;
-    for (let dimension = 0; dimension < mean.length; dimension++) mean[dimension]! += vector[dimension]!;
-  }
-  normaliseInPlace(mean);
-  cache.set(paperId, mean);
-  return mean;
+  return normaliseInPlace(mean);
 }
 
 interface SentenceUnit extends SentenceSpan {
   vector: Float32Array;
 }
 
-function sentenceUnits(index: LoadedIndex, paper: Paper): SentenceUnit[] {
-  const units: SentenceUnit[] = [];
-  for (const label of index.vectors.paperLabels(paper.id)) {
-    const unit = index.vectors.unit(label);
-    const vector = index.vectors.vectorOfLabel(label);
-    if (!unit || !vector || unit.metadata.kind !== 'sentence') continue;
-    const { start, end } = unit.metadata;
-    units.push({ text: paper.abstract.slice(start, end), start, end, vector });
+function sentenceUnits(units: readonly StoredUnit[], paper: Paper): SentenceUnit[] {
+  return units.filter((unit) => unit.kind === 'sentence').map(({ start, end, vector }) => ({ text: paper.abstract.slice(start, end), start, end, vector }));
+}
+
+/** Every paper's units and mean vector, fetched from the store once per index and paper. */
+class PaperVectors {
+  private static readonly caches = new WeakMap<ServedIndex, LRUCache<string, { units: StoredUnit[]; mean: Float32Array | undefined }>>();
+  private readonly cache: LRUCache<string, { units: StoredUnit[]; mean: Float32Array | undefined }>;
+
+  constructor(private readonly index: ServedIndex) {
+    let cache = PaperVectors.caches.get(index);
+    if (!cache) {
+      cache = new LRUCache({ max: 5000 });
+      PaperVectors.caches.set(index, cache);
+    }
+    this.cache = cache;
   }
-  return units;
+
+  async of(paperIds: readonly string[]): Promise<Map<string, { units: StoredUnit[]; mean: Float32Array | undefined }>> {
+    const found = new Map<string, { units: StoredUnit[]; mean: Float32Array | undefined }>();
+    const missing: string[] = [];
+    for (const paperId of paperIds) {
+      const cached = this.cache.get(paperId);
+      if (cached) found.set(paperId, cached);
+      else missing.push(paperId);
+    }
+    if (missing.length > 0) {
+      const dimensions = this.index.manifest.embedder.dimensions;
+      for (const [paperId, units] of await this.index.candidates.paperUnits(missing)) {
+        const entry = { units, mean: meanVector(units, dimensions) };
+        this.cache.set(paperId, entry);
+        found.set(paperId, entry);
+      }
+    }
+    return found;
+  }
 }
 
 /** Term → how often the paper's title and abstract use it. */
@@ -155,25 +167,25 @@ export function reasonSummary(sharedTerms: readonly string[]): string {
  * both abstracts use and the best-matching sentence pair (offsets into each abstract).
  * Throws NotFoundError for an id the index does not hold.
  */
-export function findSimilarPapers(index: LoadedIndex, paperId: string, options: SimilarOptions, settings: SimilarSettings = DEFAULT_SIMILAR_SETTINGS): SimilarPaper[] {
+export async function findSimilarPapers(index: ServedIndex, paperId: string, options: SimilarOptions, settings: SimilarSettings = DEFAULT_SIMILAR_SETTINGS): Promise<SimilarPaper[]> {
   const source = index.paperById.get(paperId);
   if (!source) throw new NotFoundError(`No paper with id "${paperId}".`);
   const corpus = corpusTerms(index);
-  const notSource = (candidateId: string) => candidateId !== paperId;
+  const paperVectors = new PaperVectors(index);
+  const sourceVectors = (await paperVectors.of([paperId])).get(paperId);
+  const sourceMean = sourceVectors?.mean;
+  const sourceSentences = sentenceUnits(sourceVectors?.units ?? [], source);
 
   // Vector candidates: the paper as a whole, and each sentence (a paper close in one specific idea).
   const candidateIds = new Set<string>();
-  const sourceMean = meanVectorOf(index, paperId);
-  const sourceSentences = sentenceUnits(index, source);
   const queries: Array<[Float32Array, number]> = [
     ...(sourceMean ? [[sourceMean, settings.meanVectorCandidates] as [Float32Array, number]] : []),
     ...sourceSentences.map((sentence): [Float32Array, number] => [sentence.vector, settings.sentenceCandidates]),
   ];
-  for (const [vector, count] of queries) {
-    for (const { label } of index.vectors.searchLabels(vector, count, (unit) => notSource(unit.metadata.paperId))) {
-      const unit = index.vectors.unit(label);
-      if (unit) candidateIds.add(unit.metadata.paperId);
-    }
+  // The paper's own units come back first for its own vectors: ask for as many more.
+  const ownUnits = sourceVectors?.units.length ?? 0;
+  for (const found of await Promise.all(queries.map(([vector, count]) => index.candidates.vectorCandidates(vector, count + ownUnits)))) {
+    for (const candidateId of found) candidateIds.add(candidateId);
   }
 
   // Lexical candidates: the paper's distinctive terms, weighted by tf-idf relative to the heaviest.
@@ -184,7 +196,8 @@ export function findSimilarPapers(index: LoadedIndex, paperId: string, options: 
     const heaviest = terms[0]![1];
     const termWeights = new Map(terms.map(([term, weight]) => [term, weight / heaviest]));
     const queryText = terms.map(([term]) => forms.get(term) ?? term).join(' ');
-    index.lexical.query(queryText, settings.lexicalCandidates, { filter: notSource, termWeights }).forEach((hit, rank) => {
+    const hits = (await index.candidates.lexicalCandidates(queryText, settings.lexicalCandidates + 1, undefined, termWeights)).filter((hit) => hit.paperId !== paperId);
+    hits.slice(0, settings.lexicalCandidates).forEach((hit, rank) => {
       lexical.set(hit.paperId, { score: hit.score, rank: rank + 1 });
       candidateIds.add(hit.paperId);
     });
@@ -192,11 +205,12 @@ export function findSimilarPapers(index: LoadedIndex, paperId: string, options: 
   candidateIds.delete(paperId);
 
   // Every candidate scored exactly on both sides, so the fusion compares like with like.
+  const candidates = [...candidateIds].filter((candidateId) => index.paperById.has(candidateId));
+  const candidateVectors = await paperVectors.of(candidates);
   const vectorScores = new Map<string, number>();
   const lexicalScores = new Map<string, number>();
-  for (const candidateId of candidateIds) {
-    if (!index.paperById.has(candidateId)) continue;
-    const mean = meanVectorOf(index, candidateId);
+  for (const candidateId of candidates) {
+    const mean = candidateVectors.get(candidateId)?.mean;
     vectorScores.set(candidateId, sourceMean && mean ? dotProduct(sourceMean, mean) : 0);
     lexicalScores.set(candidateId, lexical.get(candidateId)?.score ?? 0);
   }
@@ -224,7 +238,7 @@ export function findSimilarPapers(index: LoadedIndex, paperId: string, options: 
           vectorRank: vectorRanks.get(candidateId) ?? vectorScores.size,
           ...(lexicalHit ? { lexical: lexicalHit.score, lexicalRank: lexicalHit.rank } : {}),
         },
-        reason: { summary: reasonSummary(sharedTerms), sharedTerms, sentences: bestSentencePair(sourceSentences, sentenceUnits(index, paper)) },
+        reason: { summary: reasonSummary(sharedTerms), sharedTerms, sentences: bestSentencePair(sourceSentences, sentenceUnits(candidateVectors.get(candidateId)?.units ?? [], paper)) },
       };
     });
 }

@@ -54,6 +54,8 @@ export interface IndexStatus {
   chunks: number;
   /** e.g. `universal-sentence-encoder` or `transformers:Xenova/bge-small-en-v1.5`; null before the first index. */
   embedder: string | null;
+  /** Only with INDEX_STORE=postgres: whether the database answers (503s while it does not). */
+  database?: 'up' | 'down';
 }
 
 /** A span of an abstract: the text and its character offsets in it. */

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerPipeline } from '../../src/answer/pipeline.ts';
-import { similarityCalibration } from '../../src/index/similarity-calibration.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { IdentifiedEmbeddings } from '../../src/embeddings/types.ts';
 import { TransformersEmbeddings } from '../../src/embeddings/transformers-embeddings.ts';
@@ -68,7 +67,7 @@ describe.each(['bundled encoder', 'transformers.js', 'hashing'])('answerability 
 });
 
 it('calibrates each index on its own similarity scale', () => {
-  const calibrations = [...built.values()].map(({ library }) => similarityCalibration(library.requireLive().index));
+  const calibrations = [...built.values()].map(({ library }) => library.requireLive().index.calibration());
   for (const calibration of calibrations) expect(calibration.relatedMean).toBeGreaterThan(calibration.unrelatedMean);
   const levels = calibrations.map((calibration) => calibration.relatedMean);
   expect(Math.max(...levels) - Math.min(...levels)).toBeGreaterThan(0.05);

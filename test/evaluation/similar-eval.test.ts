@@ -19,11 +19,11 @@ const splits: EvalSplit[] = [
 
 /** a finds b only; b finds a and c; c finds nothing; d finds e; e finds nothing. */
 const neighbours: Record<string, string[]> = { a: ['b', 'x'], b: ['c', 'a'], c: ['x', 'y'], d: ['e'], e: [] };
-const finder: NeighbourFinder = (paperId, k) => (neighbours[paperId] ?? []).slice(0, k);
+const finder: NeighbourFinder = async (paperId, k) => (neighbours[paperId] ?? []).slice(0, k);
 
 describe('similar-papers evaluation', () => {
-  it('averages co-gold recall per question, then over questions, per set and pooled', () => {
-    const rows = evaluateSimilarPapers(splits, titleToId, { hybrid: finder }, { resamples: 50 });
+  it('averages co-gold recall per question, then over questions, per set and pooled', async () => {
+    const rows = await evaluateSimilarPapers(splits, titleToId, { hybrid: finder }, { resamples: 50 });
     const bySet = new Map(rows.map((row) => [row.set, row]));
     // t1: a 1/2, b 2/2, c 0/2 → 0.5. m1: d 1/1, e 0/1 → 0.5. m2 has one gold paper: nothing to find, skipped.
     expect(bySet.get('topics')).toMatchObject({ questions: 1, goldPapers: 3, recall: { mean: 0.5 } });
@@ -34,14 +34,14 @@ describe('similar-papers evaluation', () => {
     expect(formatSimilarTable('check', rows)).toBe('');
   });
 
-  it('counts only the first k neighbours', () => {
-    const rows = evaluateSimilarPapers(splits, titleToId, { hybrid: finder }, { resamples: 50 }, 1);
+  it('counts only the first k neighbours', async () => {
+    const rows = await evaluateSimilarPapers(splits, titleToId, { hybrid: finder }, { resamples: 50 }, 1);
     // k = 1: a finds b (1/2), b finds c (1/2), c nothing → 1/3.
     expect(rows.find((row) => row.set === 'topics')!.recall.mean).toBeCloseTo(1 / 3);
   });
 
-  it('names a gold title missing from the corpus', () => {
+  it('names a gold title missing from the corpus', async () => {
     const broken: EvalSplit[] = [{ name: 'tune', dir: '/eval', sets: [{ name: 'topics', kind: 'retrieval', cases: [{ id: 't9', question: 'q', gold_titles: ['Z'] }] }] }];
-    expect(() => evaluateSimilarPapers(broken, titleToId, { hybrid: finder })).toThrow(/t9: gold title not in the corpus: Z/);
+    await expect(evaluateSimilarPapers(broken, titleToId, { hybrid: finder })).rejects.toThrow(/t9: gold title not in the corpus: Z/);
   });
 });

@@ -94,10 +94,10 @@ describe('similar papers', () => {
     expect(reasonSummary([])).toMatch(/no distinctive terms/);
   });
 
-  it('uses either side alone when asked (the eval compares them)', () => {
+  it('uses either side alone when asked (the eval compares them)', async () => {
     const index = library.current!.index;
-    const vectorOnly = findSimilarPapers(index, idOf('EventFormer'), { k: 5 }, { ...DEFAULT_SIMILAR_SETTINGS, vectorWeight: 1 });
-    const lexicalOnly = findSimilarPapers(index, idOf('EventFormer'), { k: 5 }, { ...DEFAULT_SIMILAR_SETTINGS, vectorWeight: 0 });
+    const vectorOnly = await findSimilarPapers(index, idOf('EventFormer'), { k: 5 }, { ...DEFAULT_SIMILAR_SETTINGS, vectorWeight: 1 });
+    const lexicalOnly = await findSimilarPapers(index, idOf('EventFormer'), { k: 5 }, { ...DEFAULT_SIMILAR_SETTINGS, vectorWeight: 0 });
     const byVector = [...vectorOnly].sort((a, b) => b.scores.vector - a.scores.vector);
     expect(vectorOnly.map((hit) => hit.paperId)).toEqual(byVector.map((hit) => hit.paperId));
     expect(lexicalOnly[0]!.scores.lexicalRank).toBe(1);

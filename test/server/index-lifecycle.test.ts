@@ -35,12 +35,12 @@ describe('index lifecycle', () => {
     const dataDir = await makeTempDir();
     const first = await libraryOn(dataDir, seedsDir);
     const built = await first.start();
-    await damage(built.index.folder);
+    await damage(built.index.id);
     const { lines, logger } = recordingLogger();
     const second = await libraryOn(dataDir, seedsDir, logger);
     const live = await second.start();
     expect(live.index.papers).toHaveLength(4);
-    expect(live.index.folder).not.toBe(built.index.folder);
+    expect(live.index.id).not.toBe(built.index.id);
     expect(lines.some((line) => line.includes('unusable') && line.includes('rebuilding'))).toBe(true);
   });
 
@@ -76,8 +76,8 @@ describe('index lifecycle', () => {
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     const directory = new IndexDirectory(dataDir);
-    expect(await directory.current()).toBe(before.index.folder);
-    const index = await loadIndex(before.index.folder, new TestHashingEmbeddings());
+    expect(await directory.current()).toBe(before.index.id);
+    const index = await loadIndex(before.index.id, new TestHashingEmbeddings());
     expect(index.papers).toHaveLength(4);
     // The dead build's lock does not block the next build.
     const next = await libraryOn(dataDir, seedsDir);
@@ -100,7 +100,7 @@ describe('rebuilding while serving', () => {
   });
 
   it('builds aside, answers from the old index meanwhile, refuses a second rebuild, then swaps', async () => {
-    const before = app.library.current!.index.folder;
+    const before = app.library.current!.index.id;
     const first = await postJson(`${app.url}/api/admin/reindex`, {}, { authorization: 'Bearer secret-token' });
     expect(first.status).toBe(202);
     const second = await postJson(`${app.url}/api/admin/reindex`, {}, { authorization: 'Bearer secret-token' });
@@ -108,7 +108,7 @@ describe('rebuilding while serving', () => {
     const search = await postJson(`${app.url}/api/search`, { query: 'event cameras', k: 1 });
     expect(search.status).toBe(200);
     for (let attempt = 0; attempt < 100 && app.library.isRebuilding; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(app.library.current!.index.folder).not.toBe(before);
+    expect(app.library.current!.index.id).not.toBe(before);
     expect((await postJson(`${app.url}/api/search`, { query: 'event cameras', k: 1 })).status).toBe(200);
   });
 
@@ -125,11 +125,11 @@ describe('rebuilding while serving', () => {
     const library = app.library;
     const stop = library.watchForExternalBuilds(50);
     try {
-      const before = library.current!.index.folder;
+      const before = library.current!.index.id;
       const other = await libraryOn(app.config.DATA_DIR, app.config.SEEDS_DIR);
       await other.rebuild();
-      for (let attempt = 0; attempt < 100 && library.current!.index.folder === before; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(library.current!.index.folder).not.toBe(before);
+      for (let attempt = 0; attempt < 100 && library.current!.index.id === before; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(library.current!.index.id).not.toBe(before);
     } finally {
       stop();
     }

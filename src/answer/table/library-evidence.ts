@@ -1,7 +1,7 @@
 import { splitSentences } from '../../corpus/sentences.ts';
 import type { Paper, Sentence } from '../../corpus/types.ts';
 import type { PaperLibrary } from '../../retrieval/paper-library.ts';
-import { dotProduct } from '../../util/vectors.ts';
+import { unitVector } from '../../util/vectors.ts';
 import type { TableEvidenceSource } from './types.ts';
 
 /** Split once per paper object: each loaded index has its own paper objects, so a rebuild starts afresh. */
@@ -29,12 +29,11 @@ export function libraryEvidence(library: PaperLibrary): TableEvidenceSource {
       const live = library.current;
       return live ? live.retriever.embedQuery(text) : null;
     },
-    sentenceSimilarities(paper, queryVector) {
+    async sentenceSimilarities(paper, queryVector) {
       const live = library.current;
-      return sentencesOf(paper).map((_, sentenceIndex) => {
-        const vector = live?.index.vectors.vectorOf(`${paper.id}#s${sentenceIndex}`);
-        return vector ? dotProduct(vector, queryVector) : 0;
-      });
+      const units = live ? ((await live.index.candidates.scoreUnitsOfPapers([paper.id], unitVector(queryVector))).get(paper.id) ?? []) : [];
+      const similarity = new Map(units.map((unit) => [unit.chunkId, unit.similarity]));
+      return sentencesOf(paper).map((_, sentenceIndex) => similarity.get(`${paper.id}#s${sentenceIndex}`) ?? 0);
     },
   };
 }

@@ -40,16 +40,20 @@ export class ComparisonTableBuilder implements TableService {
     const columns = resolveColumns(request.columns);
     // Each column's question is embedded once, then compared with every paper's stored sentence vectors.
     const vectors = await Promise.all(columns.map((column) => (column.kind === 'code' ? null : this.evidence.embedQuery(column.question))));
-    const extracted = papers.map((paper) => {
-      const sentences = this.evidence.sentencesOf(paper);
-      const cells = columns.map((column, position) => {
-        const vector = vectors[position];
-        const similarities = vector ? this.evidence.sentenceSimilarities(paper, vector) : sentences.map(() => 0);
-        const paperEvidence: PaperEvidence = { paper, sentences, similarities };
-        return extractCell(column, paperEvidence);
-      });
-      return { paper, cells };
-    });
+    const extracted = await Promise.all(
+      papers.map(async (paper) => {
+        const sentences = this.evidence.sentencesOf(paper);
+        const cells = await Promise.all(
+          columns.map(async (column, position) => {
+            const vector = vectors[position];
+            const similarities = vector ? await this.evidence.sentenceSimilarities(paper, vector) : sentences.map(() => 0);
+            const paperEvidence: PaperEvidence = { paper, sentences, similarities };
+            return extractCell(column, paperEvidence);
+          }),
+        );
+        return { paper, cells };
+      }),
+    );
     const base = { columns: columns.map(({ id, label, kind }) => ({ id, label, kind })), ...(request.question ? { question: request.question } : {}) };
     if (!this.writer) {
       return { ...base, provider: 'extractive', rows: extracted.map(({ paper, cells }) => ({ paperId: paper.id, title: paper.title, cells })) };

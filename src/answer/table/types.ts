@@ -68,5 +68,5 @@ export interface TableEvidenceSource {
   /** The text embedded as a query; null when no vectors are loaded (keyword-only while the first index builds). */
   embedQuery(text: string): Promise<number[] | null>;
   /** Cosine similarity of an embedded query to each of the paper's sentences, aligned with `sentencesOf`. */
-  sentenceSimilarities(paper: Paper, queryVector: number[]): number[];
+  sentenceSimilarities(paper: Paper, queryVector: number[]): Promise<number[]>;
 }

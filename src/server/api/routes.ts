@@ -21,7 +21,7 @@ export function apiRoutes({ searchService, askService, indexAdmin }: AppDependen
 
   router.get('/ready', (_request, response) => {
     const status = searchService.status();
-    response.status(status.status === 'ok' ? 200 : 503).json(status);
+    response.status(status.status === 'ok' && status.database !== 'down' ? 200 : 503).json(status);
   });
 
   /** The live build, the one in progress and the last ingest report (built or failed). */

@@ -39,6 +39,6 @@ export function memoryEvidence(papers: Paper[], searchOrder: string[] = papers.m
       searchOrder.slice(0, k).map((paperId): PaperHit => ({ paperId, title: byId.get(paperId)!.title, score: 1, snippet: '', scores: { fused: 1 }, chunks: [] })),
     sentencesOf: (target) => splitSentences(target.abstract),
     embedQuery: async () => null,
-    sentenceSimilarities: (target) => splitSentences(target.abstract).map(() => 0),
+    sentenceSimilarities: async (target) => splitSentences(target.abstract).map(() => 0),
   };
 }
