@@ -17,6 +17,7 @@ import { LEXICAL_FILE, MANIFEST_FILE, PAPERS_FILE, readManifest, readPapers, REP
 import { writeFileAtomic } from './atomic-write.ts';
 import { INDEX_FORMAT_VERSION, type IndexManifest } from './manifest.ts';
 import { buildVectorUnits, type VectorUnitKind } from './vector-units.ts';
+import { writeTopicMap } from './topic-map.ts';
 
 /** Every granularity earns its place in the measured fusion (see src/retrieval/hybrid-retriever.ts). */
 export const INDEXED_UNIT_KINDS: readonly VectorUnitKind[] = ['title', 'sentence', 'chunk'];
@@ -149,6 +150,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       await vectors.save(path.join(partial, VECTORS_DIR));
     }
     const lexical = PostingsLexicalIndex.build(corpus.papers);
+    await writeTopicMap({ folder: partial, papers: corpus.papers, units, vectors: embedded.vectors, dimensions: embeddings.dimensions, sameUnitsAs: reusable ? path.dirname(reusable) : null });
     options.onProgress?.('index', units.length, units.length);
 
     options.onProgress?.('write', 0, 1);

@@ -9,6 +9,7 @@ import { ingestReportSchema, type IngestReport } from './ingest-report.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import { PostingsLexicalIndex } from './postings-lexical-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from './manifest.ts';
+import { readTopicMap, type TopicMap } from './topic-map.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const PAPERS_FILE = 'papers.json';
@@ -58,6 +59,8 @@ export interface LoadedIndex {
   lexical: LexicalIndex;
   vectors: HnswVectorStore;
   embeddings: IdentifiedEmbeddings;
+  /** Clusters and 2-D layout of the papers (map.json); an index without one is rebuilt. */
+  topicMap: TopicMap;
 }
 
 /** Thrown when an index on disk cannot be used as it is; the caller rebuilds. */
@@ -102,7 +105,8 @@ export async function loadIndex(folder: string, embeddings: IdentifiedEmbeddings
     if (papers.length !== manifest.counts.papers || vectors.size !== manifest.counts.vectors || lexical.documentCount !== papers.length) {
       throw new Error(`counts disagree with the manifest (papers ${papers.length}/${manifest.counts.papers}, vectors ${vectors.size}/${manifest.counts.vectors})`);
     }
-    return { folder, manifest, papers, paperById: new Map(papers.map((paper) => [paper.id, paper])), lexical, vectors, embeddings };
+    const topicMap = await readTopicMap(folder, papers);
+    return { folder, manifest, papers, paperById: new Map(papers.map((paper) => [paper.id, paper])), lexical, vectors, embeddings, topicMap };
   } catch (error) {
     if (error instanceof IndexUnusableError) throw error;
     throw new IndexUnusableError(folder, (error as Error).message.split('\n')[0] ?? 'unreadable');

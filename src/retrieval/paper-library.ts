@@ -19,6 +19,7 @@ import { allowedPaperIds, hasFilters, matchesFilters, type PaperFilters } from '
 import { rankerFromFile, shippedRanker, type LinearRanker } from './linear-ranker.ts';
 import { corpusTerms } from './paper-terms.ts';
 import type { PaperHit, SearchOptions } from './types.ts';
+import type { TopicMap } from '../index/topic-map.ts';
 
 export interface LibraryLogger {
   info(message: string): void;
@@ -170,6 +171,10 @@ export class PaperLibrary {
     } catch (error) {
       this.logger.warn(`keyword-only answers unavailable during the build: ${(error as Error).message}`);
     }
+  }
+
+  topicMap(): TopicMap {
+    return this.requireLive().index.topicMap;
   }
 
   countPapers(filters?: PaperFilters): number {

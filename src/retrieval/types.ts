@@ -1,4 +1,5 @@
 import type { Paper } from '../corpus/types.ts';
+import type { TopicMap } from '../index/topic-map.ts';
 import type { PaperFilters } from './paper-filters.ts';
 
 export type { PaperFilters } from './paper-filters.ts';
@@ -64,4 +65,6 @@ export interface SearchService {
   getPaper(paperId: string): Paper | undefined;
   /** How many papers of the live index pass the filters (all of them without filters); 0 before the first index. */
   countPapers(filters?: PaperFilters): number;
+  /** The live index's topic map (clusters, labels, 2-D layout); throws IndexNotReadyError while no index is loaded. */
+  topicMap(): TopicMap;
 }

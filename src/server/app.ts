@@ -11,6 +11,7 @@ import { mcpHttpRoutes, sendJsonRpcError } from '../mcp/http-routes.ts';
 import { adminRoutes, uploadRoute } from './api/admin.ts';
 import { apiNotFound, errorHandler, sendError } from './api/errors.ts';
 import { apiRoutes } from './api/routes.ts';
+import { mapRoutes } from './api/map.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { requireBearerToken } from './http/bearer-token.ts';
 import { createMetrics } from './metrics.ts';
@@ -128,6 +129,7 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
   app.use(['/api/search', '/api/papers'], requestTimeout(options.requestTimeoutMs));
 
   app.use('/api', apiRoutes(dependencies));
+  app.use('/api', mapRoutes(dependencies));
   if (dependencies.indexAdmin) app.use('/api/admin', adminRoutes(dependencies.indexAdmin, options.adminToken, logger));
   app.use('/api', apiNotFound);
 
