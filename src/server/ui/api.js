@@ -191,3 +191,11 @@ function parseFrame(frame) {
     return null;
   }
 }
+
+/**
+ * The topic map computed with the index (GET /api/map).
+ * @returns {Promise<{ points: Array<{ paperId: string, title: string, x: number, y: number, cluster: number }>, clusters: Array<{ id: number, label: string[], size: number }> }>}
+ */
+export async function getMap() {
+  return (await request('/api/map', { cache: 'no-store' })).json();
+}

@@ -2,12 +2,13 @@
 import { clearPaperCache, getHealth, getIndexInfo } from './api.js';
 import { showIndexReport, updateNotice } from './index-report.js';
 import { byId } from './dom.js';
-import { askAboutPaper, focusComposer, initChat, setPaperCount } from './chat.js';
+import { askAboutPaper, askAboutPapers, focusComposer, initChat, setPaperCount } from './chat.js';
+import { forgetMap, initMap, showMap } from './map.js';
 import { focusPaperSearch, initPapers, showPaper, showPapers } from './papers.js';
 import { initPopover } from './popover.js';
 import { readSetting, writeSetting } from './store.js';
 
-const VIEWS = ['chat-view', 'papers-view', 'paper-view', 'index-view'];
+const VIEWS = ['chat-view', 'papers-view', 'paper-view', 'index-view', 'map-view'];
 let firstRoute = true;
 
 function route() {
@@ -18,9 +19,10 @@ function route() {
   if (path === '/papers') view = 'papers-view';
   else if (path.startsWith('/paper/')) view = 'paper-view';
   else if (path === '/index') view = 'index-view';
+  else if (path === '/map') view = 'map-view';
   for (const id of VIEWS) byId(id).hidden = id !== view;
   for (const tab of document.querySelectorAll('.tabs a')) {
-    const current = (tab.getAttribute('data-view') === 'chat' && view === 'chat-view') || (tab.getAttribute('data-view') === 'papers' && (view === 'papers-view' || view === 'paper-view'));
+    const current = (tab.getAttribute('data-view') === 'chat' && view === 'chat-view') || (tab.getAttribute('data-view') === 'papers' && (view === 'papers-view' || view === 'paper-view')) || (tab.getAttribute('data-view') === 'map' && view === 'map-view');
     if (current) tab.setAttribute('aria-current', 'page');
     else tab.removeAttribute('aria-current');
   }
@@ -31,6 +33,9 @@ function route() {
   } else if (view === 'index-view') {
     document.title = 'Index report · paperchat';
     void showIndexReport();
+  } else if (view === 'map-view') {
+    document.title = 'Topic map · paperchat';
+    void showMap();
   } else if (view === 'papers-view') {
     document.title = 'Papers · paperchat';
     showPapers(params.get('q') ?? '');
@@ -63,6 +68,8 @@ async function pollIndex() {
     else if (current !== seenBuild) {
       seenBuild = current;
       clearPaperCache();
+      forgetMap();
+      if (!byId('map-view').hidden) void showMap();
       updateNotice(report);
       if (!byId('index-view').hidden) void showIndexReport();
     }
@@ -147,6 +154,7 @@ initTheme();
 initPopover({ onAsk: askAboutPaper });
 initChat();
 initPapers({ onAsk: askAboutPaper });
+initMap({ onAsk: askAboutPapers });
 window.addEventListener('hashchange', route);
 // The skip link goes to the question box without putting "#question" in the route.
 document.querySelector('.skip-link')?.addEventListener('click', (event) => {

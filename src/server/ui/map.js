@@ -1,0 +1,360 @@
+/**
+ * The topic map (#/map): the papers as a zoomable scatter coloured by cluster, with the
+ * clusters' labels, and the same clusters as a list (what keyboards and screen readers use).
+ * Selecting a cluster offers "Ask about these papers" (scoped chat) and "Compare" (#/table).
+ * Zoom and pan are a small hand-written transform: wheel, drag, and two-finger pinch.
+ */
+import { ApiError, getMap } from './api.js';
+import { announce, byId, h } from './dom.js';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** The map's [0, 1]² coordinates are drawn in a square viewBox of this size (plus a margin). */
+const SIZE = 1000;
+const MARGIN = 40;
+const POINT_RADIUS = 5;
+const MIN_ZOOM = 0.5;
+const MAX_ZOOM = 40;
+/** /api/ask takes at most this many paperIds: a larger cluster is asked about by its most central papers. */
+const MAX_SCOPE = 50;
+/** A pointer that moved more than this (px) dragged the map: its release is not a click. */
+const CLICK_SLOP = 5;
+
+/** @typedef {{ paperId: string, title: string, x: number, y: number, cluster: number }} MapPoint */
+/** @typedef {{ id: number, label: string[], size: number }} MapCluster */
+
+/** @type {{ points: MapPoint[], clusters: MapCluster[] } | null} */
+let data = null;
+/** @type {Promise<void> | null} */
+let loading = null;
+let selected = /** @type {number | null} */ (null);
+const view = { k: 1, x: 0, y: 0 };
+/** @type {(papers: Array<{ paperId: string, title: string }>) => void} */
+let onAsk = () => {};
+
+/** @param {string} tag @param {Record<string, string | number>} [attributes] */
+function svg(tag, attributes = {}) {
+  const element = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+  return element;
+}
+
+/** A stable, well-spread colour per cluster (golden-angle hues). @param {number} cluster */
+export function clusterColour(cluster) {
+  return `hsl(${Math.round((cluster * 137.508) % 360)} 62% 48%)`;
+}
+
+const toView = (/** @type {number} */ value) => MARGIN + value * (SIZE - 2 * MARGIN);
+
+/** @param {MapCluster} cluster */
+const labelText = (cluster) => cluster.label.slice(0, 2).join(' · ') || `Cluster ${cluster.id + 1}`;
+
+/** Papers of a cluster, most central first (nearest the cluster's mean position). @param {number} clusterId */
+function clusterPapers(clusterId) {
+  const members = (data?.points ?? []).filter((point) => point.cluster === clusterId);
+  const cx = members.reduce((sum, point) => sum + point.x, 0) / Math.max(1, members.length);
+  const cy = members.reduce((sum, point) => sum + point.y, 0) / Math.max(1, members.length);
+  return members.map((point) => ({ point, distance: Math.hypot(point.x - cx, point.y - cy) })).sort((a, b) => a.distance - b.distance).map(({ point }) => point);
+}
+
+// ---------------------------------------------------------------- drawing
+
+function applyTransform() {
+  const layer = document.getElementById('map-points');
+  layer?.setAttribute('transform', `translate(${view.x} ${view.y}) scale(${view.k})`);
+  // Points keep their size on screen while the map zooms.
+  for (const circle of document.querySelectorAll('#map-points circle')) circle.setAttribute('r', String(POINT_RADIUS / Math.sqrt(view.k)));
+  const labels = [...document.querySelectorAll('#map-labels .map-label')];
+  for (const label of labels) {
+    const x = Number(label.getAttribute('data-x')) * view.k + view.x;
+    const y = Number(label.getAttribute('data-y')) * view.k + view.y;
+    label.setAttribute('transform', `translate(${x} ${y})`);
+  }
+  hideOverlappingLabels(labels);
+}
+
+/**
+ * Labels that would overlap one already shown are hidden: the selected cluster's first, then
+ * by cluster size (ids are by size). Zooming in spreads them, so more labels appear.
+ * @param {Element[]} labels
+ */
+function hideOverlappingLabels(labels) {
+  /** @type {DOMRect[]} */
+  const shown = [];
+  const order = [...labels].sort((a, b) => Number(Number(b.getAttribute('data-cluster')) === selected) - Number(Number(a.getAttribute('data-cluster')) === selected));
+  for (const label of order) {
+    label.classList.remove('map-label-hidden');
+    const box = label.getBoundingClientRect();
+    if (shown.some((other) => box.left < other.right && box.right > other.left && box.top < other.bottom && box.bottom > other.top)) label.classList.add('map-label-hidden');
+    else shown.push(box);
+  }
+}
+
+function draw() {
+  const root = byId('map-svg');
+  if (!data) return;
+  const points = svg('g', { id: 'map-points' });
+  for (const point of data.points) {
+    const link = svg('a', { href: `#/paper/${encodeURIComponent(point.paperId)}`, tabindex: -1, class: 'map-point', 'data-paper-id': point.paperId, 'data-cluster': point.cluster });
+    const circle = svg('circle', { cx: toView(point.x), cy: toView(point.y), r: POINT_RADIUS, fill: clusterColour(point.cluster) });
+    link.append(circle);
+    points.append(link);
+  }
+  const labels = svg('g', { id: 'map-labels' });
+  for (const cluster of data.clusters) {
+    const members = data.points.filter((point) => point.cluster === cluster.id);
+    if (members.length === 0) continue;
+    const x = toView(members.reduce((sum, point) => sum + point.x, 0) / members.length);
+    const y = toView(members.reduce((sum, point) => sum + point.y, 0) / members.length);
+    const group = svg('g', { class: 'map-label', 'data-cluster': cluster.id, 'data-x': x, 'data-y': y });
+    const text = svg('text', { 'text-anchor': 'middle', 'dominant-baseline': 'middle' });
+    text.textContent = labelText(cluster);
+    group.append(text);
+    labels.append(group);
+  }
+  root.replaceChildren(points, labels);
+  // A halo behind each label, sized once its text is laid out.
+  for (const group of labels.querySelectorAll('.map-label')) {
+    const text = /** @type {SVGTextElement} */ (group.querySelector('text'));
+    const box = text.getBBox();
+    group.insertBefore(svg('rect', { x: box.x - 6, y: box.y - 3, width: box.width + 12, height: box.height + 6, rx: 6 }), text);
+  }
+  applyTransform();
+  renderSelection();
+}
+
+function renderClusterList() {
+  const list = byId('map-cluster-list');
+  if (!data) return;
+  list.replaceChildren(
+    ...data.clusters.map((cluster) =>
+      h(
+        'li',
+        { class: 'map-cluster', 'data-cluster': String(cluster.id) },
+        h(
+          'div',
+          { class: 'map-cluster-head' },
+          h('span', { class: 'map-swatch', 'aria-hidden': 'true', dataset: { cluster: String(cluster.id) } }),
+          h('button', { type: 'button', class: 'btn small ghost map-select', 'aria-pressed': 'false', onclick: () => select(cluster.id, true) }, labelText(cluster)),
+          h('span', { class: 'muted' }, `${cluster.size} ${cluster.size === 1 ? 'paper' : 'papers'}`),
+        ),
+        cluster.label.length > 2 ? h('p', { class: 'map-cluster-terms muted' }, cluster.label.join(' · ')) : null,
+        h(
+          'details',
+          null,
+          h('summary', null, 'Papers'),
+          h('ul', { class: 'map-cluster-papers' }, ...clusterPapers(cluster.id).map((point) => h('li', null, h('a', { href: `#/paper/${encodeURIComponent(point.paperId)}` }, point.title)))),
+        ),
+      ),
+    ),
+  );
+  // Inline styles are forbidden by the CSP; swatch colours are set through the DOM instead.
+  for (const swatch of list.querySelectorAll('.map-swatch')) {
+    /** @type {HTMLElement} */ (swatch).style.background = clusterColour(Number(/** @type {HTMLElement} */ (swatch).dataset.cluster));
+  }
+}
+
+function renderSelection() {
+  const panel = byId('map-selection');
+  document.querySelector('#map-svg')?.classList.toggle('has-selection', selected !== null);
+  for (const element of document.querySelectorAll('#map-svg [data-cluster]')) {
+    element.classList.toggle('selected', Number(element.getAttribute('data-cluster')) === selected);
+  }
+  for (const item of document.querySelectorAll('#map-cluster-list .map-cluster')) {
+    const on = Number(item.getAttribute('data-cluster')) === selected;
+    item.classList.toggle('selected', on);
+    item.querySelector('.map-select')?.setAttribute('aria-pressed', String(on));
+  }
+  hideOverlappingLabels([...document.querySelectorAll('#map-labels .map-label')]);
+  const cluster = selected === null ? undefined : data?.clusters.find((entry) => entry.id === selected);
+  if (!cluster) {
+    panel.hidden = true;
+    panel.replaceChildren();
+    return;
+  }
+  const papers = clusterPapers(cluster.id);
+  const scoped = papers.slice(0, MAX_SCOPE);
+  panel.hidden = false;
+  panel.replaceChildren(
+    h('p', { class: 'map-selection-title' }, h('strong', null, labelText(cluster)), ` · ${papers.length} ${papers.length === 1 ? 'paper' : 'papers'}`),
+    cluster.label.length > 2 ? h('p', { class: 'muted map-cluster-terms' }, cluster.label.join(' · ')) : null,
+    h(
+      'div',
+      { class: 'map-actions' },
+      h('button', { type: 'button', class: 'btn small primary', onclick: () => onAsk(scoped.map(({ paperId, title }) => ({ paperId, title }))) }, 'Ask about these papers'),
+      h('a', { class: 'btn small', href: `#/table?ids=${scoped.map((point) => encodeURIComponent(point.paperId)).join(',')}` }, 'Compare'),
+      h('button', { type: 'button', class: 'btn small ghost', onclick: () => select(null, true) }, 'Clear selection'),
+    ),
+    papers.length > MAX_SCOPE ? h('p', { class: 'muted' }, `Asking and comparing use the ${MAX_SCOPE} most central papers of the cluster.`) : null,
+  );
+}
+
+/** @param {number | null} clusterId @param {boolean} [speak] */
+function select(clusterId, speak = false) {
+  selected = selected === clusterId ? null : clusterId;
+  renderSelection();
+  if (!speak) return;
+  const cluster = data?.clusters.find((entry) => entry.id === selected);
+  announce(cluster ? `Selected the cluster “${labelText(cluster)}”, ${cluster.size} papers.` : 'Selection cleared.');
+}
+
+// ---------------------------------------------------------------- zoom and pan
+
+/** Client (px) → viewBox coordinates. @param {number} clientX @param {number} clientY */
+function viewPoint(clientX, clientY) {
+  const root = /** @type {SVGSVGElement} */ (/** @type {unknown} */ (byId('map-svg')));
+  const matrix = root.getScreenCTM();
+  if (!matrix) return { x: clientX, y: clientY };
+  const point = new DOMPoint(clientX, clientY).matrixTransform(matrix.inverse());
+  return { x: point.x, y: point.y };
+}
+
+/** Zooms by `factor` keeping the viewBox point (x, y) where it is. @param {number} factor @param {number} x @param {number} y */
+function zoomAround(factor, x, y) {
+  const k = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, view.k * factor));
+  const applied = k / view.k;
+  view.x = x - (x - view.x) * applied;
+  view.y = y - (y - view.y) * applied;
+  view.k = k;
+  applyTransform();
+}
+
+export function resetZoom() {
+  Object.assign(view, { k: 1, x: 0, y: 0 });
+  applyTransform();
+}
+
+function initZoomAndPan() {
+  const root = byId('map-svg');
+  /** @type {Map<number, { x: number, y: number }>} */
+  const pointers = new Map();
+  let moved = 0;
+  /** @type {{ distance: number, k: number } | null} */
+  let pinch = null;
+
+  root.addEventListener(
+    'wheel',
+    (event) => {
+      event.preventDefault();
+      const at = viewPoint(event.clientX, event.clientY);
+      zoomAround(Math.exp(-event.deltaY * (event.deltaMode === 1 ? 0.05 : 0.0015)), at.x, at.y);
+    },
+    { passive: false },
+  );
+  root.addEventListener('pointerdown', (event) => {
+    pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+    if (pointers.size === 1) moved = 0;
+    if (pointers.size === 2) {
+      const [a, b] = [...pointers.values()];
+      pinch = { distance: Math.hypot(a.x - b.x, a.y - b.y) || 1, k: view.k };
+    }
+  });
+  root.addEventListener('pointermove', (event) => {
+    const last = pointers.get(event.pointerId);
+    if (!last) {
+      hover(event);
+      return;
+    }
+    if (pointers.size === 1 && (event.buttons & 1 || event.pointerType !== 'mouse')) {
+      const from = viewPoint(last.x, last.y);
+      const to = viewPoint(event.clientX, event.clientY);
+      view.x += to.x - from.x;
+      view.y += to.y - from.y;
+      moved += Math.hypot(event.clientX - last.x, event.clientY - last.y);
+      if (moved > CLICK_SLOP && !root.hasPointerCapture(event.pointerId)) root.setPointerCapture(event.pointerId);
+      applyTransform();
+    }
+    pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+    if (pointers.size === 2 && pinch) {
+      const [a, b] = [...pointers.values()];
+      const centre = viewPoint((a.x + b.x) / 2, (a.y + b.y) / 2);
+      moved = CLICK_SLOP + 1;
+      zoomAround((pinch.k * Math.hypot(a.x - b.x, a.y - b.y)) / pinch.distance / view.k, centre.x, centre.y);
+    }
+    hideTooltip();
+  });
+  const release = (/** @type {PointerEvent} */ event) => {
+    pointers.delete(event.pointerId);
+    if (pointers.size < 2) pinch = null;
+  };
+  root.addEventListener('pointerup', release);
+  root.addEventListener('pointercancel', release);
+  root.addEventListener('pointerleave', hideTooltip);
+  // A drag that ends over a point or a label is a pan, not a click on it.
+  root.addEventListener(
+    'click',
+    (event) => {
+      if (moved > CLICK_SLOP) {
+        event.preventDefault();
+        event.stopPropagation();
+        return;
+      }
+      const label = /** @type {Element} */ (event.target).closest?.('.map-label');
+      if (label) select(Number(label.getAttribute('data-cluster')), true);
+    },
+    true,
+  );
+}
+
+// ---------------------------------------------------------------- tooltip
+
+/** @param {PointerEvent} event */
+function hover(event) {
+  const target = /** @type {Element} */ (event.target).closest?.('.map-point');
+  const point = target ? data?.points.find((entry) => entry.paperId === target.getAttribute('data-paper-id')) : undefined;
+  if (!point) {
+    hideTooltip();
+    return;
+  }
+  const tooltip = byId('map-tooltip');
+  const wrap = byId('map-wrap').getBoundingClientRect();
+  tooltip.textContent = point.title;
+  tooltip.hidden = false;
+  const left = Math.min(event.clientX - wrap.left + 12, wrap.width - tooltip.offsetWidth - 4);
+  const top = event.clientY - wrap.top + 14 + tooltip.offsetHeight > wrap.height ? event.clientY - wrap.top - tooltip.offsetHeight - 10 : event.clientY - wrap.top + 14;
+  tooltip.style.transform = `translate(${Math.max(4, left)}px, ${Math.max(4, top)}px)`;
+}
+
+function hideTooltip() {
+  const tooltip = document.getElementById('map-tooltip');
+  if (tooltip) tooltip.hidden = true;
+}
+
+// ---------------------------------------------------------------- loading
+
+async function load() {
+  const status = byId('map-status');
+  status.textContent = 'Loading the map…';
+  try {
+    data = await getMap();
+    status.textContent = `${data.points.length} papers in ${data.clusters.length} topics. Scroll or pinch to zoom, drag to pan; pick a topic to ask about its papers.`;
+    draw();
+    renderClusterList();
+  } catch (error) {
+    data = null;
+    status.textContent =
+      error instanceof ApiError && error.kind === 'indexing' ? 'The map is made with the index, which is still being built. Try again in a moment.' : 'The map could not be loaded. Try again in a moment.';
+    loading = null;
+  }
+}
+
+/** Shows the map view, loading the map the first time (and after a new index, see `forgetMap`). */
+export function showMap() {
+  if (!loading) loading = load();
+  return loading;
+}
+
+/** A new index has a new map: the next visit reloads it. */
+export function forgetMap() {
+  loading = null;
+  data = null;
+  selected = null;
+}
+
+/** @param {{ onAsk: (papers: Array<{ paperId: string, title: string }>) => void }} options */
+export function initMap(options) {
+  onAsk = options.onAsk;
+  initZoomAndPan();
+  byId('map-reset').addEventListener('click', resetZoom);
+  byId('map-zoom-in').addEventListener('click', () => zoomAround(1.5, SIZE / 2, SIZE / 2));
+  byId('map-zoom-out').addEventListener('click', () => zoomAround(1 / 1.5, SIZE / 2, SIZE / 2));
+}
