@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     silhouette: map.selection.silhouette,
     silhouetteByK: map.selection.silhouetteByK,
     mapMs: map.computeMs,
+    mapTimings: map.timings,
     buildMs: manifest.buildMs,
     mapShareOfBuild: manifest.buildMs > 0 ? map.computeMs / manifest.buildMs : null,
     purity: rows,
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   }
   console.log(`index ${summary.index}: ${summary.papers} papers, ${summary.clusters} clusters (silhouette ${summary.silhouette ?? 'n/a'})`);
   console.log(`silhouette by k: ${summary.silhouetteByK.map(({ k, silhouette }) => `${k}:${silhouette.toFixed(3)}`).join(' ')}`);
-  console.log(`map ${summary.mapMs} ms${process.argv.includes('--recompute') ? ' (recomputed now)' : ''} / build ${summary.buildMs} ms = ${summary.mapShareOfBuild === null ? 'n/a' : (summary.mapShareOfBuild * 100).toFixed(1) + ' %'}`);
+  console.log(`map ${summary.mapMs} ms${process.argv.includes('--recompute') ? ' (recomputed now)' : ''} / build ${summary.buildMs} ms = ${summary.mapShareOfBuild === null ? 'n/a' : (summary.mapShareOfBuild * 100).toFixed(1) + ' %'} (layout ${map.timings.layoutMs} ms, clusters ${map.timings.clustersMs} ms, labels ${map.timings.labelsMs} ms)`);
   console.log('split  set      questions  purity  chance  (gold papers, titles not in corpus)');
   for (const row of rows) {
     console.log(`${row.split.padEnd(6)} ${row.set.padEnd(8)} ${String(row.questions).padStart(9)}  ${row.purity.toFixed(3)}   ${row.baseline.toFixed(3)}   (${row.goldPapers}, ${row.missing})`);

@@ -28,7 +28,8 @@ const PHRASE_BREAKS = new Set([
   ...('various significant significantly remarkable empirical empirically result results improvement improvements performance performances ' +
     'surpass surpasses outperform outperforms achieve achieves achieving attain attains demonstrate demonstrates superior existing extensive ' +
     'experiment experiments novel recent recently different several success successful effective effectively promising potential immense ' +
-    'tremendous featuring made publicly available first framework frameworks task tasks learn learns state-of-the-art sota').split(' '),
+    'tremendous featuring made publicly available first framework frameworks task tasks learn learns state-of-the-art sota etc often yet ' +
+    'consistently minimal purpose adjust small number final').split(' '),
 ]);
 
 /** Words as written (case kept), with the text between them, to break phrases at punctuation. */
@@ -42,9 +43,10 @@ interface Candidate {
 }
 
 /**
- * Candidate terms of a text: runs of consecutive words not broken by punctuation or a
- * phrase break (see PHRASE_BREAKS), and their 1–3 word n-grams. A word the analyser drops as too generic ("models",
- * "method") may end a phrase ("language models") but never stands alone or starts one.
+ * Candidate terms of a text: runs of consecutive words not broken by punctuation or a phrase
+ * break (see PHRASE_BREAKS), and their 1–3 word n-grams. A word the analyser drops as too
+ * generic ("models", "method") may end a phrase ("language models") but never stands alone
+ * or starts one.
  */
 export function candidateTerms(text: string, maxWords: number): Candidate[] {
   const candidates: Candidate[] = [];

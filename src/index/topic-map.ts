@@ -26,7 +26,7 @@ export const topicClusterSchema = z.object({
 });
 
 /** Bumped when the map's computation changes, so a rebuild recomputes instead of copying the live map. */
-export const TOPIC_MAP_VERSION = 1;
+export const TOPIC_MAP_VERSION = 3;
 
 export const topicMapSchema = z.object({
   version: z.literal(TOPIC_MAP_VERSION),
@@ -39,8 +39,9 @@ export const topicMapSchema = z.object({
     silhouette: z.number().nullable(),
     silhouetteByK: z.array(z.object({ k: z.number().int(), silhouette: z.number() })),
   }),
-  /** Time spent on the map in the build, for the report's map/build ratio. */
+  /** Time spent on the map in the build, for the report's map/build ratio, and its parts. */
   computeMs: z.number().nonnegative(),
+  timings: z.object({ layoutMs: z.number().nonnegative(), clustersMs: z.number().nonnegative(), labelsMs: z.number().nonnegative() }),
 });
 
 export type TopicMapPoint = z.infer<typeof topicMapPointSchema>;
@@ -84,13 +85,16 @@ export function paperVectors(papers: readonly Paper[], units: Iterable<PaperUnit
 export async function computeTopicMap(papers: readonly Paper[], vectors: readonly Float32Array[], options: TopicMapOptions = {}): Promise<TopicMap> {
   const started = performance.now();
   const positions = await layoutMap(vectors, options.layout);
+  const laidOut = performance.now();
   const selection = await selectClusters(positions, options.clusters);
+  const clustered = performance.now();
   const labels = labelClusters(
     papers.map((paper) => `${paper.title}.\n${paper.abstract}`),
     selection.assignments,
     selection.clusterCount,
     options.labels,
   );
+  const labelled = performance.now();
   const sizes = new Array<number>(selection.clusterCount).fill(0);
   for (const cluster of selection.assignments) sizes[cluster]!++;
   return {
@@ -98,7 +102,8 @@ export async function computeTopicMap(papers: readonly Paper[], vectors: readonl
     points: papers.map((paper, index) => ({ paperId: paper.id, x: positions[index]![0], y: positions[index]![1], cluster: selection.assignments[index]! })),
     clusters: labels.map((label, id) => ({ id, label, size: sizes[id]! })),
     selection: { method: 'kmeans++ / silhouette', silhouette: selection.silhouette, silhouetteByK: selection.silhouetteByK },
-    computeMs: Math.round(performance.now() - started),
+    computeMs: Math.round(labelled - started),
+    timings: { layoutMs: Math.round(laidOut - started), clustersMs: Math.round(clustered - laidOut), labelsMs: Math.round(labelled - clustered) },
   };
 }
 
