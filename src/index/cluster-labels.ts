@@ -54,21 +54,27 @@ export function candidateTerms(text: string, maxWords: number): Candidate[] {
   const flush = () => {
     for (let start = 0; start < run.length; start++) {
       if (run[start]!.generic) continue;
+      let key = '';
+      let surface = '';
       for (let length = 1; length <= maxWords && start + length <= run.length; length++) {
-        const words = run.slice(start, start + length);
-        if (words.slice(0, -1).some((word) => word.generic) || (length === 1 && words[0]!.generic)) continue;
-        candidates.push({ key: words.map((word) => word.stem).join(' '), surface: words.map((word) => word.surface).join(' '), words: length });
+        const word = run[start + length - 1]!;
+        key = length === 1 ? word.stem : `${key} ${word.stem}`;
+        surface = length === 1 ? word.surface : `${surface} ${word.surface}`;
+        candidates.push({ key, surface, words: length });
+        // A generic word ends the phrase it is in.
+        if (word.generic) break;
       }
     }
     run = [];
   };
+  const normalised = text.normalize('NFKC');
   let lastEnd = 0;
-  for (const match of text.normalize('NFKC').matchAll(WORD)) {
+  for (const match of normalised.matchAll(WORD)) {
     const surface = match[0];
-    if (/[^\s]/.test(text.slice(lastEnd, match.index))) flush();
+    if (/\S/.test(normalised.slice(lastEnd, match.index))) flush();
     lastEnd = match.index + surface.length;
     const token = surface.toLowerCase();
-    if (PHRASE_BREAKS.has(token) || !/\p{L}/u.test(token) || token.length < 2) {
+    if (PHRASE_BREAKS.has(token) || token.length < 2 || !/\p{L}/u.test(token)) {
       flush();
       continue;
     }

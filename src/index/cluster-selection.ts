@@ -17,7 +17,7 @@ export interface ClusterSelectionOptions {
   seed: number;
 }
 
-export const DEFAULT_CLUSTER_SELECTION: ClusterSelectionOptions = { maxClusters: 30, restarts: 3, sampleSize: 2000, seed: 11 };
+export const DEFAULT_CLUSTER_SELECTION: ClusterSelectionOptions = { maxClusters: 30, restarts: 2, sampleSize: 2000, seed: 11 };
 
 export interface ClusterSelection {
   /** Cluster of each input vector, 0-based, clusters numbered by decreasing size. */
