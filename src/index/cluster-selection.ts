@@ -3,7 +3,7 @@ import { mulberry32 } from '../util/seeded-random.ts';
 
 export interface ClusterSelectionOptions {
   /**
-   * Smallest number of clusters tried; by default ⌈√n / 3⌉ (at least 2). The silhouette favours
+   * Smallest number of clusters tried; by default ⌈√n / 3⌉ (at least 2, at most half the largest). The silhouette favours
    * the coarsest split (on the bundled corpus: language vs vision, k = 2), which makes no map;
    * the floor sets the granularity and the criterion picks k above it.
    */
@@ -12,7 +12,7 @@ export interface ClusterSelectionOptions {
   maxClusters: number;
   /** k-means runs per k (different seeded k-means++ starts); the one with the lowest inertia is kept. */
   restarts: number;
-  /** The silhouette is measured on at most this many points (it is quadratic in their number). */
+  /** k is chosen on a seeded sample of at most this many points (the silhouette is quadratic). */
   sampleSize: number;
   seed: number;
 }
@@ -136,20 +136,30 @@ export async function selectClusters(points: readonly number[][], overrides: Par
   const count = points.length;
   const sample = seededSample(count, options.sampleSize, options.seed);
   const largest = Math.min(options.maxClusters, Math.floor(Math.sqrt(count)), count - 1);
-  const smallest = Math.max(2, options.minClusters ?? Math.ceil(Math.sqrt(count) / 3));
+  const smallest = Math.max(2, options.minClusters ?? Math.min(Math.ceil(Math.sqrt(count) / 3), Math.floor(largest / 2)));
   if (largest < smallest) return { assignments: new Array<number>(count).fill(0), clusterCount: count > 0 ? 1 : 0, silhouette: null, silhouetteByK: [] };
 
-  const data = points.map((point) => [...point]);
-  const distances = euclideanDistances(sample.map((index) => data[index]!));
+  // k-means and the silhouette run on the sample; every point then joins its nearest centroid,
+  // so a large corpus costs one linear pass more, not k-means over all of it for every k.
+  const data = sample.map((index) => [...points[index]!]);
+  const distances = euclideanDistances(data);
   const silhouetteByK: ClusterSelection['silhouetteByK'] = [];
   let best: { k: number; silhouette: number; fit: KMeansFit } | null = null;
   for (let k = smallest; k <= largest; k++) {
     await yieldToEventLoop();
     const fit = bestKMeans(data, k, options);
-    const silhouette = meanSilhouette(distances, sample.map((index) => fit.assignments[index]!), k);
+    const silhouette = meanSilhouette(distances, fit.assignments, k);
     silhouetteByK.push({ k, silhouette: Number(silhouette.toFixed(4)) });
     if (!best || silhouette > best.silhouette) best = { k, silhouette, fit };
   }
-  const renumbered = renumberBySize(best!.fit.assignments);
+  const { centroids } = best!.fit;
+  const assignments = points.map((point) => {
+    let nearest = 0;
+    for (let cluster = 1; cluster < centroids.length; cluster++) {
+      if (squaredDistance(point, centroids[cluster]!) < squaredDistance(point, centroids[nearest]!)) nearest = cluster;
+    }
+    return nearest;
+  });
+  const renumbered = renumberBySize(assignments);
   return { assignments: renumbered.assignments, clusterCount: renumbered.clusterCount, silhouette: Number(best!.silhouette.toFixed(4)), silhouetteByK };
 }

@@ -17,10 +17,40 @@ export interface MapLayoutOptions {
 
 export const DEFAULT_MAP_LAYOUT: MapLayoutOptions = { maxLayoutPoints: 1500, nNeighbors: 15, minDist: 0.1, epochs: 200, placementNeighbours: 5, seed: 11 };
 
+/** Dimensions of the random projection that shortlists placement neighbours, and the shortlist's length. */
+const PROJECTED_DIMENSIONS = 48;
+const PLACEMENT_CANDIDATES = 25;
+
 /** UMAP epochs run between two yields to the event loop. */
 const EPOCHS_PER_SLICE = 20;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A seeded ±1 projection matrix (Achlioptas), `dimensions` × PROJECTED_DIMENSIONS, row-major. */
+function randomProjection(dimensions: number, seed: number): Float32Array {
+  const random = mulberry32(seed + 1);
+  return Float32Array.from({ length: dimensions * PROJECTED_DIMENSIONS }, () => (random() < 0.5 ? -1 : 1));
+}
+
+function project(vector: Float32Array, projection: Float32Array): Float32Array {
+  const projected = new Float32Array(PROJECTED_DIMENSIONS);
+  for (let index = 0; index < vector.length; index++) {
+    const value = vector[index]!;
+    if (value === 0) continue;
+    const offset = index * PROJECTED_DIMENSIONS;
+    for (let column = 0; column < PROJECTED_DIMENSIONS; column++) projected[column]! += value * projection[offset + column]!;
+  }
+  return projected;
+}
+
+/** Inserts into a list kept sorted by decreasing similarity and at most `limit` long. */
+function keepBest(list: Array<{ position: number; similarity: number }>, entry: { position: number; similarity: number }, limit: number): void {
+  if (list.length >= limit && entry.similarity <= list[list.length - 1]!.similarity) return;
+  let at = list.length;
+  while (at > 0 && list[at - 1]!.similarity < entry.similarity) at--;
+  list.splice(at, 0, entry);
+  if (list.length > limit) list.pop();
+}
 
 /** Scales points into [0, 1]² keeping the aspect ratio (centred on the short side), 4 decimals. */
 function normalise(points: Array<[number, number]>): Array<[number, number]> {
@@ -73,7 +103,8 @@ async function umapLayout(vectors: readonly Float32Array[], options: MapLayoutOp
 /**
  * A 2-D position per (unit) vector in [0, 1]²: UMAP on a seeded sample of at most
  * `maxLayoutPoints`, the rest at the similarity-weighted mean of their nearest sampled
- * neighbours, so a large corpus costs a bounded UMAP plus a linear placement.
+ * neighbours (shortlisted in a 48-d random projection, then ranked by exact cosine), so a
+ * large corpus costs a bounded UMAP plus a linear placement.
  */
 export async function layoutMap(vectors: readonly Float32Array[], overrides: Partial<MapLayoutOptions> = {}): Promise<Array<[number, number]>> {
   const options = { ...DEFAULT_MAP_LAYOUT, ...overrides };
@@ -83,18 +114,18 @@ export async function layoutMap(vectors: readonly Float32Array[], overrides: Par
   sample.forEach((index, position) => (positions[index] = sampled[position]!));
   if (sample.length < vectors.length) {
     const inSample = new Set(sample);
+    const projection = randomProjection(vectors[0]!.length, options.seed);
+    const projectedSample = sample.map((index) => project(vectors[index]!, projection));
+    const candidates = new Array<{ position: number; similarity: number }>();
     for (let index = 0; index < vectors.length; index++) {
       if (inSample.has(index)) continue;
       if (index % 256 === 0) await yieldToEventLoop();
+      // Candidates by a cheap random projection, then the nearest among them by exact cosine.
+      const projected = project(vectors[index]!, projection);
+      candidates.length = 0;
+      projectedSample.forEach((other, position) => keepBest(candidates, { position, similarity: dotProduct(projected, other) }, PLACEMENT_CANDIDATES));
       const nearest: Array<{ position: number; similarity: number }> = [];
-      sample.forEach((sampleIndex, position) => {
-        const similarity = dotProduct(vectors[index]!, vectors[sampleIndex]!);
-        if (nearest.length < options.placementNeighbours || similarity > nearest[nearest.length - 1]!.similarity) {
-          nearest.push({ position, similarity });
-          nearest.sort((a, b) => b.similarity - a.similarity);
-          if (nearest.length > options.placementNeighbours) nearest.pop();
-        }
-      });
+      for (const { position } of candidates) keepBest(nearest, { position, similarity: dotProduct(vectors[index]!, vectors[sample[position]!]!) }, options.placementNeighbours);
       let [x, y, weights] = [0, 0, 0];
       for (const { position, similarity } of nearest) {
         const weight = Math.max(similarity, 1e-6);

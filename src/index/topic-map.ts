@@ -26,7 +26,7 @@ export const topicClusterSchema = z.object({
 });
 
 /** Bumped when the map's computation changes, so a rebuild recomputes instead of copying the live map. */
-export const TOPIC_MAP_VERSION = 4;
+export const TOPIC_MAP_VERSION = 5;
 
 export const topicMapSchema = z.object({
   version: z.literal(TOPIC_MAP_VERSION),

@@ -52,6 +52,16 @@ describe('selectClusters', () => {
     }
   });
 
+  it('chooses k on a sample and assigns every other point to its nearest centroid', async () => {
+    const centres: Array<[number, number]> = [[0, 0], [10, 0], [0, 10], [10, 10]];
+    const points = blobs(centres, 300, 2, 9);
+    const selection = await selectClusters(points, { minClusters: 2, sampleSize: 200 });
+    expect(selection.clusterCount).toBe(4);
+    for (let blob = 0; blob < centres.length; blob++) {
+      expect(new Set(selection.assignments.slice(blob * 300, (blob + 1) * 300)).size).toBe(1);
+    }
+  });
+
   it('numbers clusters by decreasing size and puts everything in one cluster when k cannot be compared', async () => {
     const points = [...blobs([[0, 0]], 30, 1), ...blobs([[10, 10]], 10, 1, 2)];
     const selection = await selectClusters(points, { minClusters: 2 });
