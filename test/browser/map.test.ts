@@ -117,18 +117,36 @@ describe('topic map', () => {
     await context.close();
   });
 
-  it('works on a phone: the map fits, and a topic can be chosen from the list', async () => {
+  it('works on a phone: the map fits, pinch zooms, a finger pans, a topic can be chosen from the list and a tap opens a paper', async () => {
     const { page, problems, context } = await openApp(browser, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }, '#/map');
     await expect.poll(() => page.locator('#map-points circle').count(), { timeout: 15_000 }).toBe(map.points.length);
     await screenshot(page, 'map-phone.png');
     const box = (await page.locator('#map-svg').boundingBox())!;
     expect(box.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Two fingers spreading zoom in; one finger dragging pans.
+    const transform = () => page.locator('#map-points').getAttribute('transform');
+    const cdp = await context.newCDPSession(page);
+    const touch = (type: string, points: Array<[number, number]>) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await touch('touchStart', [[cx - 20, cy], [cx + 20, cy]]);
+    for (let step = 1; step <= 5; step++) await touch('touchMove', [[cx - 20 - step * 16, cy], [cx + 20 + step * 16, cy]]);
+    await touch('touchEnd', []);
+    const pinched = /scale\(([\d.]+)\)/.exec((await transform()) ?? '');
+    expect(Number(pinched?.[1])).toBeGreaterThan(2);
+    await touch('touchStart', [[cx, cy]]);
+    for (let step = 1; step <= 5; step++) await touch('touchMove', [[cx + step * 10, cy + step * 6]]);
+    await touch('touchEnd', []);
+    expect(await transform()).not.toBe(pinched?.input);
+    await page.getByRole('button', { name: 'Reset zoom' }).tap();
+
     const cluster = map.clusters[0]!;
     await page.getByRole('button', { name: cluster.label.slice(0, 2).join(' · ') }).tap();
     await expect.poll(() => page.locator('#map-selection').isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: cluster.label.slice(0, 2).join(' · ') }).getAttribute('aria-pressed')).toBe('true');
     // A tap on a point opens its paper.
+    await page.locator('#map-svg').scrollIntoViewIfNeeded();
     const point = await clickablePoint(page);
     await page.touchscreen.tap(point.x, point.y);
     await expect.poll(() => decodeURIComponent(page.url())).toContain(`#/paper/${point.paperId}`);
