@@ -112,14 +112,20 @@ function draw() {
     labels.append(group);
   }
   root.replaceChildren(points, labels);
-  // A halo behind each label, sized once its text is laid out.
-  for (const group of labels.querySelectorAll('.map-label')) {
-    const text = /** @type {SVGTextElement} */ (group.querySelector('text'));
-    const box = text.getBBox();
-    group.insertBefore(svg('rect', { x: box.x - 6, y: box.y - 3, width: box.width + 12, height: box.height + 6, rx: 6 }), text);
-  }
+  sizeHalos();
   applyTransform();
   renderSelection();
+}
+
+/** A halo behind each label, sized to its text: only measurable while the map is shown. */
+function sizeHalos() {
+  for (const group of document.querySelectorAll('#map-labels .map-label')) {
+    const text = /** @type {SVGTextElement} */ (group.querySelector('text'));
+    const box = text.getBBox();
+    if (box.width === 0) continue;
+    const halo = group.querySelector('rect') ?? group.insertBefore(svg('rect', { rx: 6 }), text);
+    for (const [key, value] of Object.entries({ x: box.x - 6, y: box.y - 3, width: box.width + 12, height: box.height + 6 })) halo.setAttribute(key, String(value));
+  }
 }
 
 function renderClusterList() {
@@ -340,6 +346,11 @@ async function load() {
 /** Shows the map view, loading the map the first time (and after a new index, see `forgetMap`). */
 export function showMap() {
   if (!loading) loading = load();
+  // Drawn while another view was up (the load finished after the user left), labels had no size.
+  else if (data) {
+    sizeHalos();
+    applyTransform();
+  }
   return loading;
 }
 
@@ -355,6 +366,10 @@ export function initMap(options) {
   onAsk = options.onAsk;
   initZoomAndPan();
   byId('map-reset').addEventListener('click', resetZoom);
+  // Another width (a phone turned) changes which labels overlap.
+  window.addEventListener('resize', () => {
+    if (data && !byId('map-view').hidden) applyTransform();
+  });
   byId('map-zoom-in').addEventListener('click', () => zoomAround(1.5, SIZE / 2, SIZE / 2));
   byId('map-zoom-out').addEventListener('click', () => zoomAround(1 / 1.5, SIZE / 2, SIZE / 2));
 }
