@@ -121,6 +121,15 @@ describe('computeTopicMap', () => {
     }
   });
 
+  it('maps tiny corpora (one, two, three papers) without failing', async () => {
+    for (const size of [1, 2, 3]) {
+      const map = await computeTopicMap(papers.slice(0, size), vectors.slice(0, size));
+      expect(map.points).toHaveLength(size);
+      expect(map.clusters.reduce((sum, cluster) => sum + cluster.size, 0)).toBe(size);
+      for (const point of map.points) expect(Number.isFinite(point.x) && Number.isFinite(point.y)).toBe(true);
+    }
+  });
+
   it('lays out a bounded sample with UMAP and places the rest beside their nearest neighbours', async () => {
     const groups = vectorGroups(3, 40, 32, 0.3, 5);
     const positions = await layoutMap(groups, { maxLayoutPoints: 30 });
