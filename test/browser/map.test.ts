@@ -127,7 +127,7 @@ describe('topic map', () => {
     // Two fingers spreading zoom in; one finger dragging pans.
     const transform = () => page.locator('#map-points').getAttribute('transform');
     const cdp = await context.newCDPSession(page);
-    const touch = (type: string, points: Array<[number, number]>) =>
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', points: Array<[number, number]>) =>
       cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
     const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
     await touch('touchStart', [[cx - 20, cy], [cx + 20, cy]]);
