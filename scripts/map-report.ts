@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const folder = await new IndexDirectory(config.DATA_DIR).current();
   if (!folder) throw new Error(`no index in ${config.DATA_DIR}: run npm run ingest first`);
   const manifest = await readManifest(folder);
+  const papers = await readPapers(folder);
   let map: TopicMap;
   if (process.argv.includes('--recompute')) {
     const embeddings = await createEmbeddingsById(manifest.embedder.id, config);
@@ -45,11 +46,10 @@ async function main(): Promise<void> {
     map = await computeTopicMap(index.papers, paperVectors(index.papers, units, manifest.embedder.dimensions));
     await embeddings.close?.();
   } else {
-    map = await readTopicMap(folder, await readPapers(folder));
+    map = await readTopicMap(folder, papers);
   }
 
   const clusterOf = new Map(map.points.map((point) => [point.paperId, point.cluster]));
-  const papers = await readPapers(folder);
   const idOfTitle = new Map(papers.map((paper) => [paper.title, paper.id]));
   const evalDir = path.resolve(PROJECT_ROOT, '../shared/eval');
   const random = mulberry32(7);
