@@ -117,6 +117,46 @@ describe('topic map', () => {
     await context.close();
   });
 
+  it('selects the papers drawn around with the lasso', async () => {
+    const { page, problems, context } = await openApp(browser, {}, '#/map');
+    await expect.poll(() => page.locator('#map-points circle').count(), { timeout: 15_000 }).toBe(map.points.length);
+    await page.getByRole('button', { name: /^Lasso/ }).click();
+    expect(await page.getByRole('button', { name: /^Lasso/ }).getAttribute('aria-pressed')).toBe('true');
+    const box = (await page.locator('#map-svg').boundingBox())!;
+    const [left, top, right, bottom] = [box.x + box.width * 0.35, box.y + box.height * 0.35, box.x + box.width * 0.6, box.y + box.height * 0.6];
+    const expected = await page.evaluate(
+      ([l, t, r, b]) =>
+        [...document.querySelectorAll('#map-points a.map-point')]
+          .filter((link) => {
+            const circle = link.querySelector('circle')!.getBoundingClientRect();
+            const [x, y] = [circle.left + circle.width / 2, circle.top + circle.height / 2];
+            return x > l! && x < r! && y > t! && y < b!;
+          })
+          .map((link) => link.getAttribute('data-paper-id')!),
+      [left, top, right, bottom],
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    await page.mouse.move(left, top);
+    await page.mouse.down();
+    for (const [x, y] of [[right, top], [right, bottom], [left, bottom], [left, top + 1]] as Array<[number, number]>) await page.mouse.move(x, y, { steps: 4 });
+    await page.mouse.up();
+    const panel = page.locator('#map-selection');
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    expect(await panel.textContent()).toContain(`${expected.length} ${expected.length === 1 ? 'paper' : 'papers'} drawn around`);
+    const selected = await page.locator('#map-points a.selected').evaluateAll((links) => links.map((link) => link.getAttribute('data-paper-id')));
+    expect(selected.sort()).toEqual([...expected].sort());
+    // Drawing did not pan the map, nor open a paper.
+    expect(await page.locator('#map-points').getAttribute('transform')).toBe('translate(0 0) scale(1)');
+    expect(page.url()).toContain('#/map');
+    const compare = await panel.getByRole('link', { name: 'Compare' }).getAttribute('href');
+    const compared = decodeURIComponent(compare!.replace('#/table?ids=', '')).split(',');
+    expect(compared).toHaveLength(Math.min(expected.length, 50));
+    expect(compared.every((id) => expected.includes(id))).toBe(true);
+    await screenshot(page, 'map-lasso.png');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('works on a phone: the map fits, pinch zooms, a finger pans, a topic can be chosen from the list and a tap opens a paper', async () => {
     const { page, problems, context } = await openApp(browser, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }, '#/map');
     await expect.poll(() => page.locator('#map-points circle').count(), { timeout: 15_000 }).toBe(map.points.length);

@@ -1,7 +1,8 @@
 /**
  * The topic map (#/map): the papers as a zoomable scatter coloured by cluster, with the
  * clusters' labels, and the same clusters as a list (what keyboards and screen readers use).
- * Selecting a cluster offers "Ask about these papers" (scoped chat) and "Compare" (#/table).
+ * Selecting a cluster (or drawing around papers with the lasso: its button, or shift+drag)
+ * offers "Ask about these papers" (scoped chat) and "Compare" (#/table).
  * Zoom and pan are a small hand-written transform: wheel, drag, and two-finger pinch.
  */
 import { ApiError, getMap } from './api.js';
@@ -27,6 +28,9 @@ let data = null;
 /** @type {Promise<void> | null} */
 let loading = null;
 let selected = /** @type {number | null} */ (null);
+/** Papers drawn around with the lasso (a selection of its own, instead of a cluster). */
+let lassoed = /** @type {Set<string> | null} */ (null);
+let lassoMode = false;
 const view = { k: 1, x: 0, y: 0 };
 /** @type {(papers: Array<{ paperId: string, title: string }>) => void} */
 let onAsk = () => {};
@@ -161,9 +165,10 @@ function renderClusterList() {
 
 function renderSelection() {
   const panel = byId('map-selection');
-  document.querySelector('#map-svg')?.classList.toggle('has-selection', selected !== null);
+  document.querySelector('#map-svg')?.classList.toggle('has-selection', selected !== null || lassoed !== null);
   for (const element of document.querySelectorAll('#map-svg [data-cluster]')) {
-    element.classList.toggle('selected', Number(element.getAttribute('data-cluster')) === selected);
+    const paperId = element.getAttribute('data-paper-id');
+    element.classList.toggle('selected', lassoed ? paperId !== null && lassoed.has(paperId) : Number(element.getAttribute('data-cluster')) === selected);
   }
   for (const item of document.querySelectorAll('#map-cluster-list .map-cluster')) {
     const on = Number(item.getAttribute('data-cluster')) === selected;
@@ -172,31 +177,49 @@ function renderSelection() {
   }
   hideOverlappingLabels([...document.querySelectorAll('#map-labels .map-label')]);
   const cluster = selected === null ? undefined : data?.clusters.find((entry) => entry.id === selected);
-  if (!cluster) {
+  if (lassoed && data) {
+    const papers = data.points.filter((point) => lassoed?.has(point.paperId));
+    renderPanel(h('strong', null, `${papers.length} ${papers.length === 1 ? 'paper' : 'papers'} drawn around`), null, papers, `Asking and comparing use the first ${MAX_SCOPE} of them.`);
+  } else if (cluster) {
+    const papers = clusterPapers(cluster.id);
+    renderPanel(
+      [h('strong', null, labelText(cluster)), ` · ${papers.length} ${papers.length === 1 ? 'paper' : 'papers'}`],
+      cluster.label.length > 2 ? cluster.label.join(' · ') : null,
+      papers,
+      `Asking and comparing use the ${MAX_SCOPE} most central papers of the cluster.`,
+    );
+  } else {
     panel.hidden = true;
     panel.replaceChildren();
-    return;
   }
-  const papers = clusterPapers(cluster.id);
+}
+
+/**
+ * The selected papers' actions: ask about them (scoped chat) or compare them (#/table).
+ * @param {Node | Array<Node | string>} title @param {string | null} terms @param {MapPoint[]} papers @param {string} overflowNote
+ */
+function renderPanel(title, terms, papers, overflowNote) {
+  const panel = byId('map-selection');
   const scoped = papers.slice(0, MAX_SCOPE);
   panel.hidden = false;
   panel.replaceChildren(
-    h('p', { class: 'map-selection-title' }, h('strong', null, labelText(cluster)), ` · ${papers.length} ${papers.length === 1 ? 'paper' : 'papers'}`),
-    cluster.label.length > 2 ? h('p', { class: 'muted map-cluster-terms' }, cluster.label.join(' · ')) : null,
+    h('p', { class: 'map-selection-title' }, title),
+    terms ? h('p', { class: 'muted map-cluster-terms' }, terms) : null,
     h(
       'div',
       { class: 'map-actions' },
-      h('button', { type: 'button', class: 'btn small primary', onclick: () => onAsk(scoped.map(({ paperId, title }) => ({ paperId, title }))) }, 'Ask about these papers'),
+      h('button', { type: 'button', class: 'btn small primary', disabled: scoped.length === 0, onclick: () => onAsk(scoped.map(({ paperId, title: paperTitle }) => ({ paperId, title: paperTitle }))) }, 'Ask about these papers'),
       h('a', { class: 'btn small', href: `#/table?ids=${scoped.map((point) => encodeURIComponent(point.paperId)).join(',')}` }, 'Compare'),
       h('button', { type: 'button', class: 'btn small ghost', onclick: () => select(null, true) }, 'Clear selection'),
     ),
-    papers.length > MAX_SCOPE ? h('p', { class: 'muted' }, `Asking and comparing use the ${MAX_SCOPE} most central papers of the cluster.`) : null,
+    papers.length > MAX_SCOPE ? h('p', { class: 'muted' }, overflowNote) : null,
   );
 }
 
 /** @param {number | null} clusterId @param {boolean} [speak] */
 function select(clusterId, speak = false) {
   selected = selected === clusterId ? null : clusterId;
+  lassoed = null;
   renderSelection();
   if (!speak) return;
   const cluster = data?.clusters.find((entry) => entry.id === selected);
@@ -229,6 +252,27 @@ export function resetZoom() {
   applyTransform();
 }
 
+/** Ray casting: whether (x, y) lies inside the polygon. @param {number} x @param {number} y @param {Array<{ x: number, y: number }>} polygon */
+function insidePolygon(x, y, polygon) {
+  let inside = false;
+  for (let index = 0, previous = polygon.length - 1; index < polygon.length; previous = index++) {
+    const a = /** @type {{ x: number, y: number }} */ (polygon[index]);
+    const b = /** @type {{ x: number, y: number }} */ (polygon[previous]);
+    if (a.y > y !== b.y > y && x < ((b.x - a.x) * (y - a.y)) / (b.y - a.y) + a.x) inside = !inside;
+  }
+  return inside;
+}
+
+/** Selects the papers inside the drawn outline (viewBox coordinates, as drawn on screen). @param {Array<{ x: number, y: number }>} outline */
+function selectInside(outline) {
+  if (!data || outline.length < 3) return;
+  const inside = data.points.filter((point) => insidePolygon(toView(point.x) * view.k + view.x, toView(point.y) * view.k + view.y, outline));
+  selected = null;
+  lassoed = inside.length > 0 ? new Set(inside.map((point) => point.paperId)) : null;
+  renderSelection();
+  announce(inside.length > 0 ? `Selected ${inside.length} papers.` : 'No papers inside the outline.');
+}
+
 function initZoomAndPan() {
   const root = byId('map-svg');
   /** @type {Map<number, { x: number, y: number }>} */
@@ -246,9 +290,18 @@ function initZoomAndPan() {
     },
     { passive: false },
   );
+  /** @type {Array<{ x: number, y: number }> | null} */
+  let outline = null;
   root.addEventListener('pointerdown', (event) => {
     pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
     if (pointers.size === 1) moved = 0;
+    if (pointers.size === 1 && (lassoMode || event.shiftKey)) {
+      outline = [viewPoint(event.clientX, event.clientY)];
+      root.setPointerCapture(event.pointerId);
+      root.append(svg('polyline', { id: 'map-lasso-path', class: 'map-lasso-path', points: '' }));
+      return;
+    }
+    outline = null;
     if (pointers.size === 2) {
       const [a, b] = [...pointers.values()];
       pinch = { distance: Math.hypot(a.x - b.x, a.y - b.y) || 1, k: view.k };
@@ -258,6 +311,13 @@ function initZoomAndPan() {
     const last = pointers.get(event.pointerId);
     if (!last) {
       hover(event);
+      return;
+    }
+    if (outline) {
+      outline.push(viewPoint(event.clientX, event.clientY));
+      moved += Math.hypot(event.clientX - last.x, event.clientY - last.y);
+      pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+      document.getElementById('map-lasso-path')?.setAttribute('points', outline.map(({ x, y }) => `${x},${y}`).join(' '));
       return;
     }
     if (pointers.size === 1 && (event.buttons & 1 || event.pointerType !== 'mouse')) {
@@ -281,6 +341,11 @@ function initZoomAndPan() {
   const release = (/** @type {PointerEvent} */ event) => {
     pointers.delete(event.pointerId);
     if (pointers.size < 2) pinch = null;
+    if (outline) {
+      document.getElementById('map-lasso-path')?.remove();
+      if (event.type === 'pointerup') selectInside(outline);
+      outline = null;
+    }
   };
   root.addEventListener('pointerup', release);
   root.addEventListener('pointercancel', release);
@@ -359,6 +424,7 @@ export function forgetMap() {
   loading = null;
   data = null;
   selected = null;
+  lassoed = null;
 }
 
 /** @param {{ onAsk: (papers: Array<{ paperId: string, title: string }>) => void }} options */
@@ -366,6 +432,12 @@ export function initMap(options) {
   onAsk = options.onAsk;
   initZoomAndPan();
   byId('map-reset').addEventListener('click', resetZoom);
+  const lassoButton = byId('map-lasso');
+  lassoButton.addEventListener('click', () => {
+    lassoMode = !lassoMode;
+    lassoButton.setAttribute('aria-pressed', String(lassoMode));
+    byId('map-svg').classList.toggle('lasso-mode', lassoMode);
+  });
   // Another width (a phone turned) changes which labels overlap.
   window.addEventListener('resize', () => {
     if (data && !byId('map-view').hidden) applyTransform();
