@@ -18,6 +18,7 @@ import { writeFileAtomic } from './atomic-write.ts';
 import { INDEX_FORMAT_VERSION, type IndexManifest } from './manifest.ts';
 import { buildVectorUnits, type VectorUnitKind } from './vector-units.ts';
 import { CALIBRATION_FILE, calibrationToJson, measureCalibration } from './similarity-calibration.ts';
+import { writeTopicMap } from './topic-map.ts';
 
 /** Every granularity earns its place in the measured fusion (see src/retrieval/hybrid-retriever.ts). */
 export const INDEXED_UNIT_KINDS: readonly VectorUnitKind[] = ['title', 'sentence', 'chunk'];
@@ -157,6 +158,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       await fs.writeFile(path.join(partial, VECTORS_DIR, CALIBRATION_FILE), JSON.stringify(calibrationToJson(measureCalibration(vectors, embeddings.dimensions))));
     }
     const lexical = PostingsLexicalIndex.build(corpus.papers);
+    await writeTopicMap({ folder: partial, papers: corpus.papers, units, vectors: embedded.vectors, dimensions: embeddings.dimensions, sameUnitsAs: reusable ? path.dirname(reusable) : null });
     options.onProgress?.('index', units.length, units.length);
 
     options.onProgress?.('write', 0, 1);

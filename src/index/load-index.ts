@@ -12,6 +12,7 @@ import type { LexicalIndex } from './lexical-index.ts';
 import { PostingsLexicalIndex } from './postings-lexical-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from './manifest.ts';
 import { CALIBRATION_FILE, calibrationFromJson, similarityCalibration } from './similarity-calibration.ts';
+import { readTopicMap, type TopicMap } from './topic-map.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const PAPERS_FILE = 'papers.json';
@@ -103,6 +104,7 @@ export async function loadIndex(folder: string, embeddings: IdentifiedEmbeddings
     if (papers.length !== manifest.counts.papers || vectors.size !== manifest.counts.vectors || lexical.documentCount !== papers.length) {
       throw new Error(`counts disagree with the manifest (papers ${papers.length}/${manifest.counts.papers}, vectors ${vectors.size}/${manifest.counts.vectors})`);
     }
+    const topicMap = await readTopicMap(folder, papers);
     const index: LoadedIndex = {
       id: folder,
       folder,
@@ -115,6 +117,7 @@ export async function loadIndex(folder: string, embeddings: IdentifiedEmbeddings
       candidates: new FilesCandidateSource(lexical, vectors),
       // Stored at build time; indexes built before it was stored measure it once, on first use.
       calibration: () => calibration ?? similarityCalibration(index),
+      topicMap: () => topicMap,
     };
     return index;
   } catch (error) {

@@ -3,6 +3,7 @@ import type { IdentifiedEmbeddings } from '../embeddings/types.ts';
 import type { LexicalHit } from './lexical-index.ts';
 import type { IndexManifest } from './manifest.ts';
 import type { SimilarityCalibration } from './similarity-calibration.ts';
+import type { TopicMap } from './topic-map.ts';
 import type { VectorUnitKind } from './vector-units.ts';
 
 /** One vector unit of a paper, scored exactly (cosine) against a query. */
@@ -60,4 +61,6 @@ export interface ServedIndex {
   candidates: CandidateSource;
   /** Where cosine similarities stand on this corpus's scale (see similarity-calibration.ts). */
   calibration(): SimilarityCalibration;
+  /** Clusters and 2-D layout of the papers, computed when the index was built (see topic-map.ts). */
+  topicMap(): TopicMap;
 }

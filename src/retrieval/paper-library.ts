@@ -18,6 +18,7 @@ import { rankerFromFile, shippedRanker, type LinearRanker } from './linear-ranke
 import { corpusTerms } from './paper-terms.ts';
 import { findSimilarPapers } from './similar-papers.ts';
 import type { PaperHit, SearchOptions, SimilarOptions, SimilarPaper } from './types.ts';
+import type { TopicMap } from '../index/topic-map.ts';
 
 export interface LibraryLogger {
   info(message: string): void;
@@ -172,6 +173,10 @@ export class PaperLibrary {
     } catch (error) {
       this.logger.warn(`keyword-only answers unavailable during the build: ${(error as Error).message}`);
     }
+  }
+
+  topicMap(): TopicMap {
+    return this.requireLive().index.topicMap();
   }
 
   countPapers(filters?: PaperFilters): number {

@@ -1,4 +1,5 @@
 import type { Paper } from '../corpus/types.ts';
+import type { TopicMap } from '../index/topic-map.ts';
 import type { PaperFilters } from './paper-filters.ts';
 
 export type { PaperFilters } from './paper-filters.ts';
@@ -97,4 +98,6 @@ export interface SearchService {
   similarPapers(paperId: string, options: SimilarOptions): Promise<SimilarPaper[]>;
   /** How many papers of the live index pass the filters (all of them without filters); 0 before the first index. */
   countPapers(filters?: PaperFilters): number;
+  /** The live index's topic map (clusters, labels, 2-D layout); throws IndexNotReadyError while no index is loaded. */
+  topicMap(): TopicMap;
 }

@@ -15,6 +15,7 @@ import { apiRoutes } from './api/routes.ts';
 import { similarRoutes } from './api/similar-routes.ts';
 import { citeRoutes } from './api/cite-routes.ts';
 import { tableRoutes } from './api/table.ts';
+import { mapRoutes } from './api/map.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { requireBearerToken } from './http/bearer-token.ts';
 import type { RebindingAllowList } from './http/exposure.ts';
@@ -165,6 +166,7 @@ export function createApp(dependencies: AppDependencies, options: AppOptions = D
   app.use('/api', similarRoutes(dependencies.searchService));
   app.use('/api', citeRoutes(dependencies.searchService));
   if (dependencies.tableService) app.use('/api', tableRoutes(dependencies.tableService));
+  app.use('/api', mapRoutes(dependencies));
   if (dependencies.indexAdmin) app.use('/api/admin', adminRoutes(dependencies.indexAdmin, options.adminToken, logger));
   app.use('/api', apiNotFound);
 

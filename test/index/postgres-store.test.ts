@@ -41,10 +41,10 @@ describe('migrations', () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      expect(await migrate(client)).toEqual(['001_init.sql']);
+      expect(await migrate(client)).toEqual(['001_init.sql', '002_topic_map.sql']);
       expect(await migrate(client)).toEqual([]);
-      const versions = await client.query('SELECT version FROM schema_migrations');
-      expect(versions.rows).toEqual([{ version: 1 }]);
+      const versions = await client.query('SELECT version FROM schema_migrations ORDER BY version');
+      expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
       const tables = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       expect(tables.rows.map((row: { tablename: string }) => row.tablename)).toEqual(
         expect.arrayContaining(['embedding_cache', 'generations', 'ingest_lease', 'live_generation', 'papers', 'schema_migrations', 'units']),
@@ -61,7 +61,7 @@ describe('migrations from two processes starting at once', () => {
     await Promise.all(clients.map((client) => client.connect()));
     try {
       const applied = await Promise.all(clients.map((client) => migrate(client)));
-      expect(applied.flat()).toEqual(['001_init.sql']);
+      expect(applied.flat()).toEqual(['001_init.sql', '002_topic_map.sql']);
     } finally {
       await Promise.all(clients.map((client) => client.end()));
     }
@@ -105,6 +105,9 @@ describe('the Postgres store', () => {
       const [fileUnits, postgresUnits] = await Promise.all([files.current!.index.candidates.paperUnits([paperId]), postgres.current!.index.candidates.paperUnits([paperId])]);
       expect(postgresUnits.get(paperId)!.map(({ chunkId, kind, start, end }) => ({ chunkId, kind, start, end }))).toEqual(fileUnits.get(paperId)!.map(({ chunkId, kind, start, end }) => ({ chunkId, kind, start, end })));
       postgresUnits.get(paperId)!.forEach((unit, position) => expect(unit.vector[3]).toBeCloseTo(fileUnits.get(paperId)![position]!.vector[3]!, 5));
+      // The topic map is computed by the ingest and stored with the generation: same papers, same clusters.
+      expect(postgres.topicMap().points.map((point) => point.paperId)).toEqual(files.topicMap().points.map((point) => point.paperId));
+      expect(postgres.topicMap().clusters.length).toBe(files.topicMap().clusters.length);
       // Similar papers work on either store; the neighbours agree on the nearest one.
       const [similarFiles, similarPostgres] = await Promise.all([files.similarPapers(paperId, { k: 2 }), postgres.similarPapers(paperId, { k: 2 })]);
       expect(similarPostgres[0]!.paperId).toBe(similarFiles[0]!.paperId);

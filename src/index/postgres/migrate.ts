@@ -1,9 +1,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { PROJECT_ROOT } from '../../config.ts';
 
-const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+// From the project root, not this module's URL: `npm start` runs src/ bundled into dist/.
+const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'src', 'index', 'postgres', 'migrations');
 
 /** Serialises concurrent starts: two replicas migrating at once would both try 001. */
 const MIGRATION_LOCK = 0x70617065; // "pape"

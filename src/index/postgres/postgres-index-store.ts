@@ -12,6 +12,7 @@ import { IndexUnusableError, papersSchema } from '../load-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from '../manifest.ts';
 import type { ServedIndex } from '../served-index.ts';
 import { calibrate, calibrationFromJson, calibrationToJson, type SimilarityCalibration } from '../similarity-calibration.ts';
+import { computeTopicMap, paperVectors, parseTopicMap, type TopicMap } from '../topic-map.ts';
 import { buildVectorUnits } from '../vector-units.ts';
 import { checkDatabaseUrl, connectForIngest, createPool, DatabaseConfigError, DatabaseUnavailableError, describeDatabase, isUnavailable, toVectorLiteral, type DatabaseSettings } from './database.ts';
 import { migrate } from './migrate.ts';
@@ -121,7 +122,7 @@ export class PostgresIndexStore implements IndexStore, DatabaseHealth {
   }
 
   private async loadGeneration(generationId: number, embedderById: (id: string) => Promise<IdentifiedEmbeddings>): Promise<{ index: ServedIndex; report: IngestReport | null }> {
-    const result = await this.query<{ manifest: unknown; calibration: unknown; report: unknown }>('SELECT manifest, calibration, report FROM generations WHERE id = $1', [generationId]);
+    const result = await this.query<{ manifest: unknown; calibration: unknown; report: unknown; topic_map: unknown }>('SELECT manifest, calibration, report, topic_map FROM generations WHERE id = $1', [generationId]);
     const row = result.rows[0];
     const where = `postgres generation ${generationId}`;
     if (!row) throw new IndexUnusableError(where, 'no such generation');
@@ -135,6 +136,13 @@ export class PostgresIndexStore implements IndexStore, DatabaseHealth {
     const papers = papersSchema.parse(paperRows.rows.map((paperRow) => paperRow.paper)) as Paper[];
     if (papers.length !== manifest.data.counts.papers) throw new IndexUnusableError(where, `holds ${papers.length} papers, its manifest says ${manifest.data.counts.papers}`);
     const report = ingestReportSchema.safeParse(row.report);
+    let topicMap: TopicMap;
+    try {
+      topicMap = parseTopicMap(row.topic_map, papers, where);
+    } catch (error) {
+      // Generations written before the map was stored: unusable, so the next ingest replaces them.
+      throw new IndexUnusableError(where, `no usable topic map (${(error as Error).message.split('\n')[0]})`);
+    }
     const index: ServedIndex = {
       id: servedIdOf(generationId),
       manifest: manifest.data,
@@ -143,6 +151,7 @@ export class PostgresIndexStore implements IndexStore, DatabaseHealth {
       embeddings,
       candidates: new PostgresCandidateSource(this.db, generationId, manifest.data.embedder.dimensions, this),
       calibration: () => calibration,
+      topicMap: () => topicMap,
     };
     return { index, report: report.success ? report.data : null };
   }
@@ -288,6 +297,7 @@ export class PostgresIndexStore implements IndexStore, DatabaseHealth {
 
       options.onProgress?.('write', 0, 1);
       const calibration = calibrateUnits(units.map((unit) => unit.metadata), vectors, dimensions);
+      const topicMap = await computeTopicMap(corpus.papers, paperVectors(corpus.papers, units.map((unit, position) => ({ paperId: unit.metadata.paperId, vector: vectors[position]! })), dimensions));
       const built = report(embedded.embeddedCount);
       const manifest: IndexManifest = {
         formatVersion: INDEX_FORMAT_VERSION,
@@ -300,7 +310,7 @@ export class PostgresIndexStore implements IndexStore, DatabaseHealth {
         builtAt: new Date().toISOString(),
         buildMs: Math.round(performance.now() - started),
       };
-      await this.flip(client, generationId, lease, { manifest, calibration: calibrationToJson(calibration), report: built });
+      await this.flip(client, generationId, lease, { manifest, calibration: calibrationToJson(calibration), report: built, topicMap });
       options.onProgress?.('write', 1, 1);
       await this.dropExpired(client).catch((error: unknown) => this.logger.warn(`could not drop old generations: ${(error as Error).message}`));
       const loaded = await this.loadGeneration(generationId, async () => embeddings);
@@ -318,17 +328,18 @@ export class PostgresIndexStore implements IndexStore, DatabaseHealth {
   }
 
   /** The one transaction that makes a generation live: every replica sees all of it or none. */
-  private async flip(client: pg.Client, generationId: number, lease: { holder: string; lost: () => boolean }, stored: { manifest: IndexManifest; calibration: unknown; report: IngestReport }): Promise<void> {
+  private async flip(client: pg.Client, generationId: number, lease: { holder: string; lost: () => boolean }, stored: { manifest: IndexManifest; calibration: unknown; report: IngestReport; topicMap: TopicMap }): Promise<void> {
     await client.query('BEGIN');
     try {
       const held = await client.query('SELECT 1 FROM ingest_lease WHERE holder = $1 AND expires_at > now() FOR UPDATE', [lease.holder]);
       if (held.rowCount === 0 || lease.lost()) throw new BuildInProgressError('This ingest lost its lease (it stalled longer than the lease); another ingest may be running. Nothing was published.');
       await client.query(`UPDATE generations SET state = 'retired', retired_at = now() WHERE id = (SELECT generation_id FROM live_generation)`);
-      await client.query(`UPDATE generations SET state = 'ready', finished_at = now(), manifest = $2, calibration = $3, report = $4 WHERE id = $1`, [
+      await client.query(`UPDATE generations SET state = 'ready', finished_at = now(), manifest = $2, calibration = $3, report = $4, topic_map = $5 WHERE id = $1`, [
         generationId,
         JSON.stringify(stored.manifest),
         JSON.stringify(stored.calibration),
         JSON.stringify(stored.report),
+        JSON.stringify(stored.topicMap),
       ]);
       await client.query(
         `INSERT INTO live_generation (generation_id) VALUES ($1) ON CONFLICT (singleton) DO UPDATE SET generation_id = excluded.generation_id, switched_at = now()`,

@@ -281,3 +281,11 @@ export async function exportTable(body, format) {
   const fileName = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? `comparison.${format === 'csv' ? 'csv' : 'md'}`;
   return { blob: await response.blob(), fileName };
 }
+
+/**
+ * The topic map computed with the index (GET /api/map).
+ * @returns {Promise<{ points: Array<{ paperId: string, title: string, x: number, y: number, cluster: number }>, clusters: Array<{ id: number, label: string[], size: number }> }>}
+ */
+export async function getMap() {
+  return (await request('/api/map', { cache: 'no-store' })).json();
+}

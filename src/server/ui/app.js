@@ -2,13 +2,14 @@
 import { clearPaperCache, getHealth, getIndexInfo } from './api.js';
 import { showIndexReport, updateNotice } from './index-report.js';
 import { byId } from './dom.js';
-import { askAboutPaper, focusComposer, initChat, setPaperCount } from './chat.js';
+import { askAboutPaper, askAboutPapers, focusComposer, initChat, setPaperCount } from './chat.js';
+import { forgetMap, initMap, showMap } from './map.js';
 import { focusPaperSearch, initPapers, showPaper, showPapers } from './papers.js';
 import { initPopover } from './popover.js';
 import { readSetting, writeSetting } from './store.js';
 import { showTable } from './table.js';
 
-const VIEWS = ['chat-view', 'papers-view', 'paper-view', 'index-view', 'table-view'];
+const VIEWS = ['chat-view', 'papers-view', 'paper-view', 'index-view', 'table-view', 'map-view'];
 let firstRoute = true;
 
 function route() {
@@ -20,9 +21,10 @@ function route() {
   else if (path.startsWith('/paper/')) view = 'paper-view';
   else if (path === '/index') view = 'index-view';
   else if (path === '/table') view = 'table-view';
+  else if (path === '/map') view = 'map-view';
   for (const id of VIEWS) byId(id).hidden = id !== view;
   for (const tab of document.querySelectorAll('.tabs a')) {
-    const current = (tab.getAttribute('data-view') === 'chat' && view === 'chat-view') || (tab.getAttribute('data-view') === 'papers' && (view === 'papers-view' || view === 'paper-view'));
+    const current = (tab.getAttribute('data-view') === 'chat' && view === 'chat-view') || (tab.getAttribute('data-view') === 'papers' && (view === 'papers-view' || view === 'paper-view')) || (tab.getAttribute('data-view') === 'map' && view === 'map-view');
     if (current) tab.setAttribute('aria-current', 'page');
     else tab.removeAttribute('aria-current');
   }
@@ -35,6 +37,9 @@ function route() {
     void showIndexReport();
   } else if (view === 'table-view') {
     void showTable(params);
+  } else if (view === 'map-view') {
+    document.title = 'Topic map · paperchat';
+    void showMap();
   } else if (view === 'papers-view') {
     document.title = 'Papers · paperchat';
     showPapers(params.get('q') ?? '');
@@ -67,6 +72,8 @@ async function pollIndex() {
     else if (current !== seenBuild) {
       seenBuild = current;
       clearPaperCache();
+      forgetMap();
+      if (!byId('map-view').hidden) void showMap();
       updateNotice(report);
       if (!byId('index-view').hidden) void showIndexReport();
     }
@@ -151,6 +158,7 @@ initTheme();
 initPopover({ onAsk: askAboutPaper });
 initChat();
 initPapers({ onAsk: askAboutPaper });
+initMap({ onAsk: askAboutPapers });
 window.addEventListener('hashchange', route);
 // The skip link goes to the question box without putting "#question" in the route.
 document.querySelector('.skip-link')?.addEventListener('click', (event) => {

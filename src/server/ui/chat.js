@@ -335,24 +335,30 @@ function introView() {
 
 /** Scopes the next questions to one paper and brings the chat up ready to ask. @param {{ paperId: string, title: string }} paper */
 export function askAboutPaper(paper) {
+  askAboutPapers([paper]);
+}
+
+/** Scopes the next questions to these papers (e.g. a topic-map cluster). @param {Array<{ paperId: string, title: string }>} papers */
+export function askAboutPapers(papers) {
+  if (papers.length === 0) return;
   if (active.messages.some((/** @type {any} */ m) => !m.failed)) startNewChat();
-  active.scope = [{ paperId: paper.paperId, title: paper.title }];
+  active.scope = papers.map((paper) => ({ paperId: paper.paperId, title: paper.title }));
   renderScope();
   if (location.hash !== '#/') location.hash = '#/';
   requestAnimationFrame(() => input.focus());
-  announce(`Questions are now about “${paper.title}”.`);
+  announce(papers.length === 1 ? `Questions are now about “${papers[0]?.title}”.` : `Questions are now about ${papers.length} papers.`);
 }
 
 function renderScope() {
   const scope = Array.isArray(active.scope) ? active.scope : [];
   el.scope.hidden = scope.length === 0;
-  input.placeholder = scope.length > 0 ? 'Ask about this paper…' : 'Ask about the papers…';
+  input.placeholder = scope.length > 1 ? `Ask about these ${scope.length} papers…` : scope.length > 0 ? 'Ask about this paper…' : 'Ask about the papers…';
   el.scope.replaceChildren(
     ...(scope.length === 0
       ? []
       : [
           h('span', { class: 'scope-label' }, 'Only:'),
-          ...scope.map((/** @type {{ paperId: string, title: string }} */ paper) =>
+          ...(scope.length > 4 ? scope.slice(0, 3) : scope).map((/** @type {{ paperId: string, title: string }} */ paper) =>
             h(
               'span',
               { class: 'chip' },
@@ -360,8 +366,27 @@ function renderScope() {
               h('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove scope: ${paper.title}`, title: 'Ask about all papers', onclick: () => removeScope(paper.paperId) }, '×'),
             ),
           ),
+          // A cluster can be dozens of papers: the first few, then one chip for the rest.
+          ...(scope.length > 4
+            ? [
+                h(
+                  'span',
+                  { class: 'chip' },
+                  h('span', { class: 'chip-text' }, `+${scope.length - 3} more`),
+                  h('button', { type: 'button', class: 'chip-remove', 'aria-label': 'Remove scope: all these papers', title: 'Ask about all papers', onclick: () => clearScope() }, '×'),
+                ),
+              ]
+            : []),
         ]),
   );
+}
+
+function clearScope() {
+  active.scope = [];
+  renderScope();
+  if (conversations.includes(active)) persist();
+  announce('Scope removed: questions are about all papers.');
+  input.focus();
 }
 
 /** @param {string} paperId */
