@@ -109,13 +109,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   if (!release) throw new BuildInProgressError();
   let partial: string | null = null;
   try {
-    options.onProgress?.('parse', 0, 1);
-    const [corpus, corpusHash, previous] = await Promise.all([parseSeedFiles(options.seedsDir, options.ingest), hashSeeds(options.seedsDir, options.ingest), previousPapers(directory)]);
-    corpus.problems.forEach((problem) => options.onParseProblem?.(problem));
-    options.onProgress?.('parse', 1, 1);
-    const mergeProblems = corpus.problems.filter((problem) => !corpus.files.some((file) => file.problems.includes(problem)));
-    const report = (embedded: number, error?: string) =>
-      buildIngestReport({ buildId, startedAt, files: corpus.files, duplicates: corpus.duplicates, mergeProblems, papers: corpus.papers, previous, embedded, ...(error ? { error } : {}) });
+    const { corpus, corpusHash, report } = await readBuildCorpus(options, { buildId, startedAt, previous: previousPapers(directory) });
     if (corpus.papers.length === 0) {
       const failed = report(0, 'no valid papers in the seed files');
       await writeFileAtomic(path.join(options.dataDir, LAST_REPORT_FILE), JSON.stringify(failed, null, 2));
@@ -208,6 +202,24 @@ async function reusableVectors(directory: IndexDirectory, unitsHash: string): Pr
   } catch {
     return null;
   }
+}
+
+/**
+ * The first step of every build, whichever store it writes to: the seeds parsed and merged,
+ * their hash, and the ingest report against the papers the live index holds.
+ */
+export async function readBuildCorpus(
+  options: Pick<BuildIndexOptions, 'seedsDir' | 'ingest' | 'onProgress' | 'onParseProblem'>,
+  build: { buildId: string; startedAt: Date; previous: Promise<Paper[]> },
+) {
+  options.onProgress?.('parse', 0, 1);
+  const [corpus, corpusHash, previous] = await Promise.all([parseSeedFiles(options.seedsDir, options.ingest), hashSeeds(options.seedsDir, options.ingest), build.previous]);
+  corpus.problems.forEach((problem) => options.onParseProblem?.(problem));
+  options.onProgress?.('parse', 1, 1);
+  const mergeProblems = corpus.problems.filter((problem) => !corpus.files.some((file) => file.problems.includes(problem)));
+  const report = (embedded: number, error?: string): IngestReport =>
+    buildIngestReport({ buildId: build.buildId, startedAt: build.startedAt, files: corpus.files, duplicates: corpus.duplicates, mergeProblems, papers: corpus.papers, previous, embedded, ...(error ? { error } : {}) });
+  return { corpus, corpusHash, report };
 }
 
 /** Whether the live index was built from exactly these seeds with this embedder. */

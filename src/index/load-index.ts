@@ -12,7 +12,7 @@ import type { LexicalIndex } from './lexical-index.ts';
 import { PostingsLexicalIndex } from './postings-lexical-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from './manifest.ts';
 import { CALIBRATION_FILE, calibrationFromJson, similarityCalibration } from './similarity-calibration.ts';
-import { readTopicMap, type TopicMap } from './topic-map.ts';
+import { readTopicMap } from './topic-map.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const PAPERS_FILE = 'papers.json';

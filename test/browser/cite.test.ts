@@ -76,4 +76,30 @@ describe('bibliography export', () => {
     expect(viaFunction.text.match(/^@\w+\{/gm)?.length).toBe(new Set(sourceIds).size);
     expect(problems).toEqual([]);
   });
+
+  it('a comparison table and a topic-map cluster cite their papers', async () => {
+    const { page, problems } = opened;
+    const search = await page.request.post('/api/search', { data: { query: 'speech synthesis', k: 2 } });
+    const ids = ((await search.json()) as { results: Array<{ paperId: string }> }).results.map((hit) => hit.paperId);
+    await page.goto(`/#/table?ids=${ids.map(encodeURIComponent).join(',')}`);
+    const tableMenu = page.locator('.table-export .cite-menu');
+    await expect.poll(() => tableMenu.isVisible(), { timeout: 20_000 }).toBe(true);
+    await tableMenu.locator('summary').click();
+    const fromTable = await downloaded(page, () => tableMenu.getByRole('button', { name: 'RIS (.ris)' }).click());
+    expect(fromTable.text.match(/^ER {2}- /gm)?.length).toBe(ids.length);
+
+    const map = (await (await page.request.get('/api/map')).json()) as { clusters: Array<{ id: number; size: number }> };
+    await page.goto('/#/map');
+    await expect.poll(() => page.locator('#map-cluster-list li').count(), { timeout: 15_000 }).toBeGreaterThan(1);
+    const label = page.locator('#map-labels .map-label:not(.map-label-hidden)').first();
+    const clusterId = Number(await label.getAttribute('data-cluster'));
+    const cluster = map.clusters.find((entry) => entry.id === clusterId)!;
+    await label.locator('text').click();
+    const mapMenu = page.locator('#map-selection .cite-menu');
+    await expect.poll(() => mapMenu.isVisible()).toBe(true);
+    await mapMenu.locator('summary').click();
+    const fromMap = await downloaded(page, () => mapMenu.getByRole('button', { name: 'BibTeX (.bib)' }).click());
+    expect(fromMap.text.match(/^@\w+\{/gm)?.length).toBe(cluster.size);
+    expect(problems).toEqual([]);
+  });
 });

@@ -1,13 +1,12 @@
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import { parseSeedFiles } from '../../corpus/read-seeds.ts';
 import type { Paper } from '../../corpus/types.ts';
 import type { IdentifiedEmbeddings } from '../../embeddings/types.ts';
 import { dotProduct, unitVector } from '../../util/vectors.ts';
-import { BuildInProgressError, hashSeeds, hashUnits, INDEXED_UNIT_KINDS, NoValidPapersError } from '../build-index.ts';
+import { BuildInProgressError, hashUnits, INDEXED_UNIT_KINDS, NoValidPapersError, readBuildCorpus } from '../build-index.ts';
 import { DEFAULT_HNSW_PARAMETERS } from '../hnsw-vector-store.ts';
 import type { IndexStore, StoreBuildOptions, StoreBuildResult } from '../index-store.ts';
-import { buildIngestReport, ingestReportSchema, type IngestReport } from '../ingest-report.ts';
+import { ingestReportSchema, type IngestReport } from '../ingest-report.ts';
 import { IndexUnusableError, papersSchema } from '../load-index.ts';
 import { INDEX_FORMAT_VERSION, manifestSchema, type IndexManifest } from '../manifest.ts';
 import type { ServedIndex } from '../served-index.ts';
@@ -232,13 +231,7 @@ export class PostgresIndexStore implements IndexStore, DatabaseHealth {
     }
     let generationId: number | null = null;
     try {
-      options.onProgress?.('parse', 0, 1);
-      const [corpus, corpusHash, previous] = await Promise.all([parseSeedFiles(options.seedsDir, options.ingest), hashSeeds(options.seedsDir, options.ingest), this.livePapers(client)]);
-      corpus.problems.forEach((problem) => options.onParseProblem?.(problem));
-      options.onProgress?.('parse', 1, 1);
-      const mergeProblems = corpus.problems.filter((problem) => !corpus.files.some((file) => file.problems.includes(problem)));
-      const report = (embedded: number, error?: string) =>
-        buildIngestReport({ buildId, startedAt, files: corpus.files, duplicates: corpus.duplicates, mergeProblems, papers: corpus.papers, previous, embedded, ...(error ? { error } : {}) });
+      const { corpus, corpusHash, report } = await readBuildCorpus(options, { buildId, startedAt, previous: this.livePapers(client) });
       if (corpus.papers.length === 0) {
         const failed = report(0, 'no valid papers in the seed files');
         await client.query(`INSERT INTO generations (build_id, state, finished_at, report) VALUES ($1, 'failed', now(), $2)`, [buildId, JSON.stringify(failed)]);

@@ -5,7 +5,7 @@
  */
 import { citedPaperIds, citeMenu } from './cite.js';
 import { ApiError, askStream } from './api.js';
-import { announce, byId, formatMs, formatScore, h } from './dom.js';
+import { announce, byId, copyText, formatMs, formatScore, h } from './dom.js';
 import { citationChip, close as closePopover } from './popover.js';
 import { cleanFilters, describeFilters, filterControls } from './filters.js';
 import { renderAnswer, shorten, tidyLatex } from './render.js';
@@ -714,26 +714,6 @@ function actionsView(message) {
   return h('div', { class: 'msg-actions' }, copy, meta ? h('span', { class: 'muted small' }, meta) : null);
 }
 
-/** @param {string} text */
-async function copyText(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = h('textarea', { class: 'offscreen', 'aria-hidden': 'true', readonly: true });
-    /** @type {HTMLTextAreaElement} */ (area).value = text;
-    document.body.append(area);
-    /** @type {HTMLTextAreaElement} */ (area).select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    area.remove();
-    return ok;
-  }
-}
 
 /** @param {any} message */
 function answerAsMarkdown(message) {

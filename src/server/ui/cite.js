@@ -4,7 +4,7 @@
  * `exportCitations(paperIds, format)` or put a `citeMenu` next to their own actions.
  */
 import { ApiError, citePapers } from './api.js';
-import { announce, h } from './dom.js';
+import { announce, copyText, h } from './dom.js';
 
 /** @typedef {'bibtex' | 'ris' | 'csl-json'} CitationFormat */
 
@@ -16,26 +16,6 @@ const DOWNLOADS = /** @type {Array<{ format: CitationFormat, label: string }>} *
 
 const EXTENSIONS = { bibtex: 'bib', ris: 'ris', 'csl-json': 'json' };
 
-/** @param {string} text */
-async function copyToClipboard(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = /** @type {HTMLTextAreaElement} */ (h('textarea', { class: 'offscreen', 'aria-hidden': 'true', readonly: true }));
-    area.value = text;
-    document.body.append(area);
-    area.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    area.remove();
-    return ok;
-  }
-}
 
 /** @param {string} text @param {string} type @param {string} filename */
 function download(text, type, filename) {
@@ -71,7 +51,7 @@ export async function exportCitations(paperIds, format, options = {}) {
 /** Copies the papers' BibTeX to the clipboard; false when copying failed. @param {string[]} paperIds */
 export async function copyBibtex(paperIds) {
   const { text } = await citePapers([...new Set(paperIds)], 'bibtex');
-  return copyToClipboard(text);
+  return copyText(text);
 }
 
 /** The papers an answer or a conversation cites, first-cited first. @param {Array<{ citations?: Array<{ paperId: string }>, refused?: boolean }>} messages */

@@ -91,3 +91,27 @@ export function formatMs(ms) {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return '—';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/**
+ * Copies text; falls back to a hidden textarea where the Clipboard API is refused (plain http, older browsers).
+ * @param {string} text @returns {Promise<boolean>} whether it was copied
+ */
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = h('textarea', { class: 'offscreen', 'aria-hidden': 'true', readonly: true });
+    /** @type {HTMLTextAreaElement} */ (area).value = text;
+    document.body.append(area);
+    /** @type {HTMLTextAreaElement} */ (area).select();
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
+    area.remove();
+    return ok;
+  }
+}

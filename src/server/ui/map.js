@@ -5,6 +5,7 @@
  * offers "Ask about these papers" (scoped chat) and "Compare" (#/table).
  * Zoom and pan are a small hand-written transform: wheel, drag, and two-finger pinch.
  */
+import { citeMenu } from './cite.js';
 import { ApiError, getMap } from './api.js';
 import { announce, byId, h } from './dom.js';
 
@@ -210,6 +211,7 @@ function renderPanel(title, terms, papers, overflowNote) {
       { class: 'map-actions' },
       h('button', { type: 'button', class: 'btn small primary', disabled: scoped.length === 0, onclick: () => onAsk(scoped.map(({ paperId, title: paperTitle }) => ({ paperId, title: paperTitle }))) }, 'Ask about these papers'),
       h('a', { class: 'btn small', href: `#/table?ids=${scoped.map((point) => encodeURIComponent(point.paperId)).join(',')}` }, 'Compare'),
+      citeMenu(() => papers.map((point) => point.paperId), { label: 'Cite these papers' }),
       h('button', { type: 'button', class: 'btn small ghost', onclick: () => select(null, true) }, 'Clear selection'),
     ),
     papers.length > MAX_SCOPE ? h('p', { class: 'muted' }, overflowNote) : null,

@@ -6,6 +6,7 @@
  * retrieved for it); `col=` (repeatable) names the columns, the five defaults when absent.
  */
 import { ApiError, exportTable, getTable } from './api.js';
+import { citeMenu } from './cite.js';
 import { announce, append, byId, h } from './dom.js';
 import { tidyLatex } from './render.js';
 
@@ -94,7 +95,7 @@ export async function showTable(params) {
   const columns = columnsOf(table);
   /** @param {string[]} next */
   const withColumns = (next) => tableHash({ ...(request.paperIds ? { paperIds: table.rows.map((row) => row.paperId) } : { question: request.question }), columns: next });
-  append(page, [table.warning ? h('p', { class: 'banner info table-warning' }, table.warning) : null, toolbar(columns, withColumns, request), tableView(table, columns, withColumns)]);
+  append(page, [table.warning ? h('p', { class: 'banner info table-warning' }, table.warning) : null, toolbar(columns, withColumns, request, table.rows.map((row) => row.paperId)), tableView(table, columns, withColumns)]);
   // The control that opened the table (Compare, Add column, a remove link) is gone: start from the heading.
   heading.focus({ preventScroll: true });
   announce(`Table ready: ${table.rows.length} papers, ${table.columns.length} columns.`);
@@ -111,9 +112,9 @@ function tableErrorText(error) {
 
 /**
  * Adding a column (a question in plain words) and exporting.
- * @param {string[]} columns @param {(next: string[]) => string} withColumns @param {TableRequest} request
+ * @param {string[]} columns @param {(next: string[]) => string} withColumns @param {TableRequest} request @param {string[]} paperIds the table's rows
  */
-function toolbar(columns, withColumns, request) {
+function toolbar(columns, withColumns, request, paperIds) {
   const input = /** @type {HTMLInputElement} */ (h('input', { id: 'table-new-column', type: 'text', maxlength: '200', placeholder: 'e.g. which model size? does it need labels?', autocomplete: 'off' }));
   const full = columns.length >= MAX_COLUMNS;
   const form = h(
@@ -156,6 +157,7 @@ function toolbar(columns, withColumns, request) {
       { class: 'table-export', role: 'group', 'aria-label': 'Export' },
       h('button', { type: 'button', class: 'btn small ghost', onclick: () => void download('csv') }, 'Export CSV'),
       h('button', { type: 'button', class: 'btn small ghost', onclick: () => void download('markdown') }, 'Export Markdown'),
+      citeMenu(() => paperIds, { label: 'Cite these papers' }),
     ),
   );
 }
