@@ -13,6 +13,7 @@ import { PostgresIndexStore } from '../src/index/postgres/postgres-index-store.t
 import type { ServedIndex } from '../src/index/served-index.ts';
 import { HybridRetriever } from '../src/retrieval/hybrid-retriever.ts';
 import { unitVector } from '../src/util/vectors.ts';
+import { percentile, timeEach } from './bench-timing.ts';
 import { evalQuestions } from './eval-questions.ts';
 
 /**
@@ -22,17 +23,6 @@ import { evalQuestions } from './eval-questions.ts';
  * database is PGlite in this process: single-threaded WASM sharing the event loop, so its
  * figures are lower bounds for a Postgres server.
  */
-const percentile = (values: number[], fraction: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * fraction))] ?? NaN;
-
-async function timeEach<T>(items: readonly T[], run: (item: T) => Promise<unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (const item of items) {
-    const started = performance.now();
-    await run(item);
-    times.push(performance.now() - started);
-  }
-  return times;
-}
 
 export async function benchStores(): Promise<void> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });

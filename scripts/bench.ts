@@ -11,6 +11,7 @@ import { DEFAULT_HNSW_PARAMETERS } from '../src/index/hnsw-vector-store.ts';
 import { buildVectorUnits } from '../src/index/vector-units.ts';
 import { UNITS_PER_PAPER } from './bench-scale-data.ts';
 import { benchLexicalEngine, benchScaleTier, type LexicalEngineRow, type ScaleTier } from './bench-scale.ts';
+import { percentile, timeEach } from './bench-timing.ts';
 import { syntheticPapers, syntheticQueries } from './bench-scale-data.ts';
 import { plotScale } from './plot-scale.ts';
 import { benchIngestTier } from './bench-ingest.ts';
@@ -51,21 +52,7 @@ const print = (line = '') => {
   lines.push(line);
   (json ? console.error : console.log)(line);
 };
-const percentile = (values: number[], fraction: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
-};
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-
-async function timeAll<T>(items: T[], run: (item: T) => Promise<unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (const item of items) {
-    const started = performance.now();
-    await run(item);
-    times.push(performance.now() - started);
-  }
-  return times;
-}
 
 /** ≥ 200 distinct questions: every eval question, then reworded copies to reach the count. */
 async function benchQuestions(count = 200): Promise<string[]> {
@@ -93,7 +80,7 @@ async function benchService(): Promise<void> {
 const questions = await benchQuestions();
 const embeddings = await createEmbeddings(config, quiet);
 await embeddings.embedQuery('warm-up');
-const embedTimes = await timeAll(questions, (question) => embeddings.embedQuery(question));
+const embedTimes = await timeEach(questions, (question) => embeddings.embedQuery(question));
 await embeddings.close?.();
 
 const server = await startServerProcess({ RATE_LIMIT_PER_MIN: '0' });
@@ -109,8 +96,8 @@ try {
   await post('/api/ask', { question: 'warm-up question about transformers' });
   rssIdle = await serverRssBytes(server.url);
   // Reworded copies so the query-embedding cache does not flatter the figures.
-  searchTimes = await timeAll(questions, (question) => post('/api/search', { query: `${question} (search)`, k: 10 }));
-  askTimes = await timeAll(questions, (question) => post('/api/ask', { question }));
+  searchTimes = await timeEach(questions, (question) => post('/api/search', { query: `${question} (search)`, k: 10 }));
+  askTimes = await timeEach(questions, (question) => post('/api/ask', { question }));
 
   // 2. Throughput: 8 concurrent clients over fresh questions.
   const concurrent = questions.map((question) => `Briefly: ${question}`);

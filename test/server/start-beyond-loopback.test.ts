@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/server-process.ts';
 import { PROJECT_ROOT } from '../../src/config.ts';
 import { makeTempDir, writeFixtureSeeds } from '../helpers/fixture-seeds.ts';
 
@@ -41,16 +41,6 @@ describe('npm start beyond loopback', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 /** A request to this machine's loopback address with a chosen Host header (fetch sends the URL's). */
 function send(port: number, method: string, pathname: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
