@@ -61,6 +61,36 @@ export function statesComparison(sentence: string): boolean {
   return /\b(outperform\w*|surpass\w*|better than|compared (to|with)|exceed\w*|improv\w* (over|on|upon)|state-of-the-art|sota|beat\w*|superior to|competitive with|on par with|matches|rivals)\b/i.test(sentence);
 }
 
+/**
+ * Things a paper names rather than measures: "Which benchmarks did they test it on?",
+ * "What pretrained checkpoint did they start from?", "Which language pairs?". The answer
+ * is the sentence that names them ("…into German, French, and Italian"), which often
+ * shares no word with the question.
+ */
+const NAMED_THINGS = 'benchmarks?|datasets?|data\\s*sets?|corpora|corpus|suites?|tasks?|languages?|language\\s+pairs?|pairs|models?|backbones?|checkpoints?|baselines?|architectures?|encoders?|decoders?|tokenizers?|libraries|frameworks?|tools?|domains?|modalities|metrics?|competitions?|challenges?|games|environments?|robots?|hardware|gpus?';
+const NAMES_PATTERN = new RegExp(`\\b(which|what)\\s+(?:\\w+\\s+){0,2}?(${NAMED_THINGS})\\b(?![^?.!]{0,30}\\b(${MEASURES})\\b)`, 'i');
+
+/** Whether the question asks which named things (benchmarks, models, languages) a paper used. */
+export function asksForNames(question: string): boolean {
+  return NAMES_PATTERN.test(question) && !asksForQuantity(question);
+}
+
+/**
+ * Names a sentence states that the question does not already say: capitalised words past
+ * the first, acronyms and model-like tokens. Two or more usually make the list asked for.
+ */
+export function namesStated(sentence: string, question: string): number {
+  const asked = new Set(specificNames(question).map((name) => name.toLowerCase()));
+  for (const word of question.match(/[A-Za-z][A-Za-z0-9.+-]*/g) ?? []) asked.add(word.toLowerCase());
+  const tokens = sentence.match(/[A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z0-9]/g) ?? [];
+  const names = new Set<string>();
+  tokens.forEach((token, position) => {
+    const name = /[A-Z]/.test(token) && (position > 0 || /[A-Z].*[A-Z]|\d/.test(token));
+    if (name && !asked.has(token.toLowerCase())) names.add(token.toLowerCase());
+  });
+  return names.size;
+}
+
 /** Whether the question wants a number (so sentences stating one are the likelier answer). */
 export function asksForQuantity(question: string): boolean {
   return QUANTITY_PATTERNS.some((pattern) => pattern.test(question));

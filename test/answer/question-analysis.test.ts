@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksForComparison, asksForPapers, asksForQuantity, isFollowUp, looksLikeInjection, specificNames, statesComparison } from '../../src/answer/question-analysis.ts';
+import { asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, looksLikeInjection, namesStated, specificNames, statesComparison } from '../../src/answer/question-analysis.ts';
 
 describe('looksLikeInjection', () => {
   it.each([
@@ -77,5 +77,24 @@ describe('comparison questions and sentences', () => {
     ['We construct a new family of generic vision backbones.', false],
   ])('statesComparison(%s) → %s', (sentence, expected) => {
     expect(statesComparison(sentence)).toBe(expected);
+  });
+});
+
+describe('questions asking which named things a paper used', () => {
+  it.each([
+    ['Which benchmarks did they test it on?', true],
+    ['Which language pairs did they test?', true],
+    ['What pretrained checkpoint did they start from?', true],
+    ['Which evaluation suites did they use to show that?', true],
+    ['Which one uses Fourier embeddings?', false],
+    ['What ADE20K score did it reach?', false],
+    ['How many datasets did they use?', false],
+  ])('asksForNames(%s) → %s', (question, expected) => {
+    expect(asksForNames(question)).toBe(expected);
+  });
+
+  it('counts the names a sentence states beyond those the question says', () => {
+    expect(namesStated('We translate from English into German, French, and Italian.', 'Which languages besides English?')).toBe(3);
+    expect(namesStated('Results improve for four language pairs.', 'Which language pairs?')).toBe(0);
   });
 });

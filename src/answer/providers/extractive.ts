@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { asksForComparison, asksForPapers, asksForQuantity, isFollowUp, statesComparison } from '../question-analysis.ts';
+import { asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, statesComparison } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {
@@ -25,6 +25,12 @@ const QUANTITY_BONUS = 0.08;
  * of backbones named X"): the cue must outweigh a full lexical match (0.6 × overlap).
  */
 const COMPARISON_BONUS = 0.3;
+/**
+ * "Which benchmarks did they report results on?" is answered by the sentence that names
+ * them, per name stated (up to NAMES_COUNTED), so a list of three outranks one passing mention.
+ */
+const NAMES_BONUS = 0.1;
+const NAMES_COUNTED = 3;
 /** Weight of question terms a further sentence adds that the chosen ones lack. */
 const NEW_COVERAGE_WEIGHT = 0.5;
 
@@ -57,6 +63,7 @@ function scoreSentences(input: GenerationInput): ScoredSentence[] {
   const questionTerms = weightedTerms(input.question, input.sources);
   const wantsNumber = asksForQuantity(input.question);
   const wantsComparison = asksForComparison(input.question);
+  const wantsNames = asksForNames(input.question);
   const rankWeight = input.history.length > 0 && isFollowUp(input.question) ? FOLLOW_UP_RANK_WEIGHT : PAPER_RANK_WEIGHT;
   const scored: ScoredSentence[] = [];
   input.sources.forEach((source, rank) => {
@@ -65,6 +72,7 @@ function scoreSentences(input: GenerationInput): ScoredSentence[] {
       let score = similarity + LEXICAL_WEIGHT * overlapScore(questionTerms, `${sentence.text}`) + rankWeight / (rank + 1);
       if (wantsNumber && /\d/.test(sentence.text)) score += QUANTITY_BONUS;
       if (wantsComparison && statesComparison(sentence.text)) score += COMPARISON_BONUS;
+      if (wantsNames) score += NAMES_BONUS * Math.min(NAMES_COUNTED, namesStated(sentence.text, input.question));
       scored.push({ source, sentenceIndex, text: sentence.text, score });
     });
   });
