@@ -73,7 +73,7 @@ export class HybridRetriever extends BaseRetriever {
     const candidate = (paperId: string): ScoredCandidate => {
       let entry = evidence.get(paperId);
       if (!entry) {
-        entry = { paperId, best: {}, secondSentence: 0, features: [], chunks: [] };
+        entry = { paperId, best: {}, secondSentence: 0, meanSentence: 0, features: [], chunks: [] };
         evidence.set(paperId, entry);
       }
       return entry;
@@ -97,11 +97,15 @@ export class HybridRetriever extends BaseRetriever {
       const top: ScoredUnit[] = [];
       let firstSentence = -1;
       let secondSentence = -1;
+      let sentenceSum = 0;
+      let sentenceCount = 0;
       for (const scored of unitsByPaper.get(entry.paperId) ?? []) {
         const { kind } = scored;
         if (scored.similarity > (entry.best[kind] ?? -1)) entry.best[kind] = scored.similarity;
         if (kind === 'title') continue;
         if (kind === 'sentence') {
+          sentenceSum += scored.similarity;
+          sentenceCount++;
           if (scored.similarity > firstSentence) [firstSentence, secondSentence] = [scored.similarity, firstSentence];
           else if (scored.similarity > secondSentence) secondSentence = scored.similarity;
         }
@@ -112,6 +116,7 @@ export class HybridRetriever extends BaseRetriever {
         }
       }
       entry.secondSentence = Math.max(0, secondSentence);
+      entry.meanSentence = sentenceCount > 0 ? sentenceSum / sentenceCount : 0;
       entry.chunks = top.map(({ chunkId, start, end, similarity }) => ({ chunkId, text: paper.abstract.slice(start, end), start, end, score: similarity }));
     }
 

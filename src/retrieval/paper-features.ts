@@ -14,6 +14,8 @@ export interface CandidateEvidence {
   best: Partial<Record<VectorUnitKind, number>>;
   /** Second-best sentence similarity: a paper about the topic matches it more than once. */
   secondSentence: number;
+  /** Mean similarity over all the paper's sentences: how much of the abstract is about the query. */
+  meanSentence: number;
 }
 
 /**
@@ -36,6 +38,8 @@ export const FEATURE_NAMES = [
   'titleCoverage',
   'bigramCoverage',
   'sentenceCoverage',
+  'meanSentence',
+  'meanSentenceZ',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -106,6 +110,7 @@ export function candidateFeatures(candidates: readonly CandidateEvidence[], quer
   const chunk = new Map<string, number>();
   const title = new Map<string, number>();
   const second = new Map<string, number>();
+  const meanSentence = new Map<string, number>();
   for (const candidate of candidates) {
     if (candidate.lexicalScore !== undefined) lexical.set(candidate.paperId, candidate.lexicalScore);
     vector.set(candidate.paperId, combinedVectorScore(candidate.best));
@@ -113,6 +118,7 @@ export function candidateFeatures(candidates: readonly CandidateEvidence[], quer
     chunk.set(candidate.paperId, candidate.best.chunk ?? 0);
     title.set(candidate.paperId, candidate.best.title ?? 0);
     second.set(candidate.paperId, candidate.secondSentence);
+    meanSentence.set(candidate.paperId, candidate.meanSentence);
   }
   const lexicalNormalised = minMaxNormalise(lexical);
   const lexicalZ = zScores(lexical);
@@ -123,6 +129,8 @@ export function candidateFeatures(candidates: readonly CandidateEvidence[], quer
   const chunkNormalised = minMaxNormalise(chunk);
   const titleNormalised = minMaxNormalise(title);
   const secondNormalised = minMaxNormalise(second);
+  const meanSentenceNormalised = minMaxNormalise(meanSentence);
+  const meanSentenceZ = zScores(meanSentence);
   const lowestLexicalZ = Math.min(0, ...lexicalZ.values());
 
   const features = new Map<string, number[]>();
@@ -144,6 +152,8 @@ export function candidateFeatures(candidates: readonly CandidateEvidence[], quer
       paper ? coverage(query, paper.titleTerms) : 0,
       bigramHits,
       paper ? bestSentenceCoverage(query, paper) : 0,
+      meanSentenceNormalised.get(paperId) ?? 0,
+      meanSentenceZ.get(paperId) ?? 0,
     ]);
   }
   return features;

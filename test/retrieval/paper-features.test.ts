@@ -16,9 +16,9 @@ const corpus: CorpusTerms = {
 };
 
 const candidates: CandidateEvidence[] = [
-  { paperId: 'a', lexicalScore: 12, lexicalRank: 1, best: { sentence: 0.62, chunk: 0.55, title: 0.4 }, secondSentence: 0.5 },
-  { paperId: 'b', lexicalScore: 7, lexicalRank: 2, best: { sentence: 0.58, chunk: 0.5, title: 0.3 }, secondSentence: 0.45 },
-  { paperId: 'c', best: { sentence: 0.35, chunk: 0.3, title: 0.2 }, secondSentence: 0.3 },
+  { paperId: 'a', lexicalScore: 12, lexicalRank: 1, best: { sentence: 0.62, chunk: 0.55, title: 0.4 }, secondSentence: 0.5, meanSentence: 0.3 },
+  { paperId: 'b', lexicalScore: 7, lexicalRank: 2, best: { sentence: 0.58, chunk: 0.5, title: 0.3 }, secondSentence: 0.45, meanSentence: 0.4 },
+  { paperId: 'c', best: { sentence: 0.35, chunk: 0.3, title: 0.2 }, secondSentence: 0.3, meanSentence: 0.1 },
 ];
 
 const query = queryTerms(['mask', 'languag', 'pretrain'], corpus);
@@ -37,6 +37,11 @@ describe('candidateFeatures', () => {
     const paper = FEATURE_NAMES.indexOf('termCoverage');
     expect(features.get('a')![sentence]).toBeLessThan(features.get('a')![paper]!);
     expect(features.get('b')![sentence]).toBeCloseTo(features.get('b')![paper]!, 12);
+    // "b" is about the query throughout (highest mean sentence similarity) though "a" has the best single sentence.
+    const mean = FEATURE_NAMES.indexOf('meanSentence');
+    expect(features.get('b')![mean]).toBe(1);
+    expect(features.get('c')![mean]).toBe(0);
+    expect(features.get('a')![FEATURE_NAMES.indexOf('meanSentenceZ')]).toBeGreaterThan(0);
   });
 
   it('is scale-free: another embedder scale or BM25 scale gives the same features', () => {
@@ -45,6 +50,7 @@ describe('candidateFeatures', () => {
       lexicalScore: candidate.lexicalScore === undefined ? undefined : candidate.lexicalScore * 3.7,
       best: Object.fromEntries(Object.entries(candidate.best).map(([kind, value]) => [kind, 0.5 + value * 0.4])),
       secondSentence: 0.5 + candidate.secondSentence * 0.4,
+      meanSentence: 0.5 + candidate.meanSentence * 0.4,
     }));
     const before = candidateFeatures(candidates, query, corpus);
     const after = candidateFeatures(rescaled, query, corpus);
