@@ -85,6 +85,32 @@ function capitalisedPhrases(question: string): string[] {
   return phrases;
 }
 
+/** Capitalised words that number parts of a document or a procedure, not versions of a name. */
+const NUMBERED_PARTS = /^(table|tab|figure|fig|section|sec|eq|equation|appendix|chapter|step|stage|phase|part|level|type|class|layer|round|version|task|experiment|setting|case|example|group|day|week|year|top|rank)$/i;
+
+/** What may follow a number that makes it a quantity ("GPT 3 times", "BERT 12 layers") rather than a version. */
+const QUANTITY_AFTER = /^\s*(%|x\b|×|times|percent|points?|layers?|heads?|[kmbt]\b|billion|million|thousand|tokens?|parameters?|params|steps?|epochs?|gpus?|hours?|days?|ms|seconds?|bits?|-?shot)/i;
+
+/**
+ * A name followed by a bare version number ("AlphaFold 3", "Llama 3", "GPT 5", "PaLM 2") is
+ * one name: the corpus knowing "AlphaFold" says nothing about "AlphaFold 3". Separators do
+ * not matter ("Llama 2" is found as "Llama-2" or "Llama2").
+ */
+function spacedVersionNames(question: string): Array<{ name: string; offset: number }> {
+  const names: Array<{ name: string; offset: number }> = [];
+  const pattern = /(^|[^A-Za-z0-9-])([A-Za-z][A-Za-z0-9]*[A-Za-z])\s+v?(\d+(?:\.\d+)?)(?![\d.]*[A-Za-z0-9-])/g;
+  const nameShaped = new Set(specificNames(question));
+  for (const match of question.matchAll(pattern)) {
+    const [, lead = '', word = '', version = ''] = match;
+    const acronym = /^[A-Z]{2,}$/.test(word);
+    if (!(nameShaped.has(word) || acronym) || NUMBERED_PARTS.test(word)) continue;
+    const end = (match.index ?? 0) + match[0].length;
+    if (QUANTITY_AFTER.test(question.slice(end))) continue;
+    names.push({ name: `${word} ${version}`, offset: (match.index ?? 0) + lead.length });
+  }
+  return names;
+}
+
 export interface UnknownName {
   name: string;
   /** Position of the name in the question (characters). */
@@ -98,6 +124,13 @@ export function namesMissingFromCorpus(question: string, index: TitledTexts): Un
   for (const phrase of phrases) {
     seen.add(phrase);
     missing.push({ name: phrase, offset: question.indexOf(phrase) });
+  }
+  for (const versioned of spacedVersionNames(question)) {
+    if (inCorpus(versioned.name, index)) continue;
+    seen.add(versioned.name);
+    // The bare name is known, or would be reported on its own below: report the versioned one instead.
+    seen.add(versioned.name.split(' ')[0]!);
+    missing.push(versioned);
   }
   const inMissingPhrase = (name: string) => phrases.some((phrase) => phrase.split(' ').includes(name.replace(/'s$/, '')));
   for (const name of specificNames(question)) {

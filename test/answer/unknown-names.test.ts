@@ -32,6 +32,15 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('Is it 4-8x faster?')).toEqual([]);
   });
 
+  it('reads a name and a spaced version number as one name', () => {
+    expect(missing('How fast is FlashAttention 2 on long inputs?')).toEqual([]);
+    expect(missing('How fast is FlashAttention 3 on long inputs?')).toEqual(['FlashAttention 3']);
+    expect(missing('Does the QFormer 2 work better?')).toEqual(['QFormer 2']);
+    // Quantities and numbered document parts are not versions.
+    expect(missing('Does a QFormer 4 times larger help?')).toEqual([]);
+    expect(missing('What does Table 2 report about LoRA?')).not.toContain('Table 2');
+  });
+
   it('treats a run of capitalised words as one name', () => {
     expect(missing('How does Direct Preference Optimization avoid a reward model?')).toEqual(['Direct Preference Optimization']);
     expect(missing('Who won the Grand Slam?')).toEqual(['Grand Slam']);
