@@ -12,11 +12,15 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20-slim
 WORKDIR /app
+# GLIBC_TUNABLES: malloc backs its large blocks with transparent huge pages (where the host's
+# THP mode is "madvise" or "always"). hnswlib reads a graph into one block the size of its file,
+# and faulting that in 4 KiB at a time was about half of a large index's load CPU (docs/performance.md).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data \
-    EMBEDDINGS=use
+    EMBEDDINGS=use \
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=1
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src

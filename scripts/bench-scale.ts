@@ -29,6 +29,10 @@ export interface ScaleTier {
   vectorRecallAt10: number | null;
   /** Loading both indexes in a fresh process. */
   loadSeconds: number;
+  /** CPU time of that load, all threads (what a busy machine does not inflate as it does wall time). */
+  loadCpuSeconds: number;
+  /** Of that process's memory, how much is in transparent huge pages (null where Linux does not report it). */
+  hugePagesMb: number | null;
   /** That process's resident memory after loading and searching. */
   rssMb: number;
   /** Index time only (BM25 build + HNSW build, shards in parallel); embedding excluded. */
@@ -55,9 +59,26 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
 }
 
-function runChild(args: string[]): Promise<unknown> {
+/**
+ * The glibc tunables the server runs with (the Dockerfile's GLIBC_TUNABLES): malloc asks for
+ * transparent huge pages for its large blocks. hnswlib reads each graph file into one malloc'd
+ * block of the file's size; in 4 KiB pages, faulting that in (and the loader's first touch of
+ * every page) was most of the 1M tier's load time, and 2 MiB pages halve the load's CPU time
+ * (docs/performance.md, "Where the load time goes").
+ */
+export const SERVER_GLIBC_TUNABLES = 'glibc.malloc.hugetlb=1';
+
+/** `environment` with `tunables` added to its GLIBC_TUNABLES; a tunable already set there is left as set. */
+export function withGlibcTunables(environment: NodeJS.ProcessEnv, tunables: string): NodeJS.ProcessEnv {
+  const current = environment.GLIBC_TUNABLES?.split(':').filter(Boolean) ?? [];
+  const setNames = new Set(current.map((tunable) => tunable.split('=')[0]));
+  const added = tunables.split(':').filter((tunable) => !setNames.has(tunable.split('=')[0]));
+  return { ...environment, GLIBC_TUNABLES: [...current, ...added].join(':') };
+}
+
+function runChild(args: string[], environment: NodeJS.ProcessEnv = process.env): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: environment });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.on('error', reject);
@@ -191,7 +212,9 @@ export async function benchScaleTier(chunks: number, options: ScaleTierOptions):
       JSON.stringify({ chunks, shards, queries, lexicalTop: reference.map((entry) => entry.top), vectorTop, lexicalTenth: reference.map((entry) => entry.tenth) }),
     );
     log(`  ${chunks}: loading and searching in a fresh process…`);
-    const served = (await runChild(['serve', dir])) as Omit<ScaleTier, 'chunks' | 'papers' | 'shards' | 'buildSeconds' | 'lexicalBuildSeconds' | 'vectorBuildSeconds' | 'vectorGenerateSeconds' | 'indexBytes'>;
+    // Loaded as the server runs (its glibc tunables); a GLIBC_TUNABLES of the bench's own
+    // (e.g. glibc.malloc.hugetlb=0, to measure without) takes precedence.
+    const served = (await runChild(['serve', dir], withGlibcTunables(process.env, SERVER_GLIBC_TUNABLES))) as Omit<ScaleTier, 'chunks' | 'papers' | 'shards' | 'buildSeconds' | 'lexicalBuildSeconds' | 'vectorBuildSeconds' | 'vectorGenerateSeconds' | 'indexBytes'>;
     const vectorBuildSeconds = Math.max(0, ...shardResults.map((result) => result.buildSeconds));
     let indexBytes = 0;
     for (const name of await fs.readdir(dir)) if (name !== 'expected.json') indexBytes += (await fs.stat(path.join(dir, name))).size;
@@ -208,6 +231,8 @@ export async function benchScaleTier(chunks: number, options: ScaleTierOptions):
       lexicalRecallAt10: served.lexicalRecallAt10,
       vectorRecallAt10: served.vectorRecallAt10,
       loadSeconds: served.loadSeconds,
+      loadCpuSeconds: served.loadCpuSeconds,
+      hugePagesMb: served.hugePagesMb,
       rssMb: served.rssMb,
       buildSeconds: lexicalBuildSeconds + vectorBuildSeconds,
       lexicalBuildSeconds,

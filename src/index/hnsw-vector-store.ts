@@ -6,7 +6,7 @@ import { SaveableVectorStore } from '@langchain/core/vectorstores';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
 import type { VectorUnitMetadata } from './vector-units.ts';
-import { dotProduct, unitVector } from '../util/vectors.ts';
+import { dotProduct, normaliseInPlace, unitVector } from '../util/vectors.ts';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -82,9 +82,9 @@ export class HnswVectorStore extends SaveableVectorStore {
     return this.units[label];
   }
 
-  private register(document: Document<VectorUnitMetadata>, label: number, storedVector: ArrayLike<number>): void {
+  private register(document: Document<VectorUnitMetadata>, label: number, unitLengthVector: Float32Array): void {
     this.units[label] = document;
-    this.unitVectors[label] = unitVector(storedVector);
+    this.unitVectors[label] = unitLengthVector;
     this.labelsByChunkId.set(document.metadata.chunkId, label);
     const paperLabels = this.labelsByPaper.get(document.metadata.paperId) ?? [];
     paperLabels.push(label);
@@ -133,7 +133,7 @@ export class HnswVectorStore extends SaveableVectorStore {
       if (vector.length !== this.dimensions) throw new Error(`Vector has ${vector.length} dimensions, index has ${this.dimensions}`);
       const label = this.units.length;
       this.index.addPoint(Array.from(vector), label);
-      this.register(documents[offset]!, label, this.index.getPoint(label));
+      this.register(documents[offset]!, label, unitVector(this.index.getPoint(label)));
     });
   }
 
@@ -169,14 +169,17 @@ export class HnswVectorStore extends SaveableVectorStore {
     if (!Array.isArray(units) || (units.length > 0 && !storedUnitSchema.safeParse(units[0]).success)) throw new Error('units.json has an unexpected shape');
     const bytes = await fs.readFile(path.join(directory, VECTORS_FILE));
     if (bytes.length !== units.length * args.dimensions * 4) throw new Error(`${VECTORS_FILE} has ${bytes.length} bytes, expected ${units.length * args.dimensions * 4}`);
-    const packed = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    // Normalised in place and held as views of the one array: copying the file's contents, then
+    // each unit's vector again, cost more CPU than reading the file (docs/performance.md). The
+    // arithmetic is unitVector's, so the vectors are the same to the bit.
+    const packed = bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) : new Float32Array(new Uint8Array(bytes).buffer);
     const store = new HnswVectorStore(embeddings, args.dimensions, args.parameters, 1);
     await store.index.readIndex(path.join(directory, INDEX_FILE));
     store.index.setEf(args.parameters.efSearch);
     if (store.index.getCurrentCount() !== units.length) {
       throw new Error(`Vector index holds ${store.index.getCurrentCount()} vectors but ${units.length} units are listed`);
     }
-    units.forEach((unit, label) => store.register(new Document<VectorUnitMetadata>(unit), label, packed.subarray(label * args.dimensions, (label + 1) * args.dimensions)));
+    units.forEach((unit, label) => store.register(new Document<VectorUnitMetadata>(unit), label, normaliseInPlace(packed.subarray(label * args.dimensions, (label + 1) * args.dimensions))));
     return store;
   }
 }
