@@ -75,13 +75,18 @@ export function asksForNames(question: string): boolean {
   return NAMES_PATTERN.test(question) && !asksForQuantity(question);
 }
 
-/**
- * Names a sentence states that the question does not already say: capitalised words past
- * the first, acronyms and model-like tokens. Two or more usually make the list asked for.
- */
-export function namesStated(sentence: string, question: string): number {
+/** The question's own words and names, lower-cased: what `namesStated` does not count. Computed once per question. */
+export function askedWords(question: string): Set<string> {
   const asked = new Set(specificNames(question).map((name) => name.toLowerCase()));
   for (const word of question.match(/[A-Za-z][A-Za-z0-9.+-]*/g) ?? []) asked.add(word.toLowerCase());
+  return asked;
+}
+
+/**
+ * Names a sentence states that the question does not already say (`asked`): capitalised
+ * words past the first, acronyms and model-like tokens. Two or more usually make the list asked for.
+ */
+export function namesStated(sentence: string, asked: ReadonlySet<string>): number {
   const tokens = sentence.match(/[A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z0-9]/g) ?? [];
   const names = new Set<string>();
   tokens.forEach((token, position) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, looksLikeInjection, namesStated, specificNames, statesComparison } from '../../src/answer/question-analysis.ts';
+import { askedWords, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, looksLikeInjection, namesStated, specificNames, statesComparison } from '../../src/answer/question-analysis.ts';
 
 describe('looksLikeInjection', () => {
   it.each([
@@ -94,7 +94,7 @@ describe('questions asking which named things a paper used', () => {
   });
 
   it('counts the names a sentence states beyond those the question says', () => {
-    expect(namesStated('We translate from English into German, French, and Italian.', 'Which languages besides English?')).toBe(3);
-    expect(namesStated('Results improve for four language pairs.', 'Which language pairs?')).toBe(0);
+    expect(namesStated('We translate from English into German, French, and Italian.', askedWords('Which languages besides English?'))).toBe(3);
+    expect(namesStated('Results improve for four language pairs.', askedWords('Which language pairs?'))).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, statesComparison } from '../question-analysis.ts';
+import { askedWords, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, statesComparison } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {
@@ -63,7 +63,8 @@ function scoreSentences(input: GenerationInput): ScoredSentence[] {
   const questionTerms = weightedTerms(input.question, input.sources);
   const wantsNumber = asksForQuantity(input.question);
   const wantsComparison = asksForComparison(input.question);
-  const wantsNames = asksForNames(input.question);
+  // The question's words are what a named sentence must add to: read once, not per sentence.
+  const askedForNames = asksForNames(input.question) ? askedWords(input.question) : null;
   const rankWeight = input.history.length > 0 && isFollowUp(input.question) ? FOLLOW_UP_RANK_WEIGHT : PAPER_RANK_WEIGHT;
   const scored: ScoredSentence[] = [];
   input.sources.forEach((source, rank) => {
@@ -72,7 +73,7 @@ function scoreSentences(input: GenerationInput): ScoredSentence[] {
       let score = similarity + LEXICAL_WEIGHT * overlapScore(questionTerms, `${sentence.text}`) + rankWeight / (rank + 1);
       if (wantsNumber && /\d/.test(sentence.text)) score += QUANTITY_BONUS;
       if (wantsComparison && statesComparison(sentence.text)) score += COMPARISON_BONUS;
-      if (wantsNames) score += NAMES_BONUS * Math.min(NAMES_COUNTED, namesStated(sentence.text, input.question));
+      if (askedForNames) score += NAMES_BONUS * Math.min(NAMES_COUNTED, namesStated(sentence.text, askedForNames));
       scored.push({ source, sentenceIndex, text: sentence.text, score });
     });
   });
