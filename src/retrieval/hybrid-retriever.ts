@@ -39,7 +39,12 @@ export interface ScoredCandidate extends CandidateEvidence {
 /** Query → papers: BM25 and HNSW in parallel, candidates scored per paper (papers, not chunks, come out). */
 export class HybridRetriever extends BaseRetriever {
   lc_namespace = ['paperchat', 'retrieval'];
-  private readonly queryVectors = new LRUCache<string, number[]>({ max: 1000 });
+  /**
+   * Float32Array, not the embedder's number[]: a worker's vector arrives as 512 boxed numbers
+   * (≈12 kB), the typed copy is 2 kB, and every vector kernel (dotProduct) takes typed arrays.
+   * The embedders produce float32 values, so the copy is exact.
+   */
+  private readonly queryVectors = new LRUCache<string, Float32Array>({ max: 1000 });
   private readonly settings: HybridSettings;
 
   constructor(
@@ -50,11 +55,11 @@ export class HybridRetriever extends BaseRetriever {
     this.settings = { ...DEFAULT_CANDIDATE_COUNTS, ranker: shippedRanker(), ...settings };
   }
 
-  async embedQuery(query: string): Promise<number[]> {
+  async embedQuery(query: string): Promise<Float32Array> {
     const cached = this.queryVectors.get(query);
     if (cached) return cached;
     const raw = await this.index.embeddings.embedQuery(query);
-    const vector = this.settings.adaptQuery ? this.settings.adaptQuery(raw) : raw;
+    const vector = Float32Array.from(this.settings.adaptQuery ? this.settings.adaptQuery(raw) : raw);
     this.queryVectors.set(query, vector);
     return vector;
   }
