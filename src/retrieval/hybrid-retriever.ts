@@ -115,8 +115,11 @@ export class HybridRetriever extends BaseRetriever {
   async embedQuery(query: string): Promise<Float32Array> {
     const cached = this.queryVectors.get(query);
     if (cached) return cached;
-    const raw = await this.index.embeddings.embedQuery(query);
-    const vector = Float32Array.from(this.settings.adaptQuery ? this.settings.adaptQuery(raw) : raw);
+    const { embeddings } = this.index;
+    const { adaptQuery } = this.settings;
+    let vector: Float32Array;
+    if (adaptQuery) vector = Float32Array.from(adaptQuery(await embeddings.embedQuery(query)));
+    else vector = embeddings.embedQueryVector ? await embeddings.embedQueryVector(query) : Float32Array.from(await embeddings.embedQuery(query));
     this.queryVectors.set(query, vector);
     return vector;
   }

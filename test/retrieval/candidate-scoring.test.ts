@@ -93,6 +93,13 @@ describe('candidate scoring on the files store', () => {
     expect(await retriever.embedQuery('event cameras')).toBe(vector);
     expect(counting.queryCalls).toBe(calls);
   });
+
+  it("takes an embedder's own Float32Array query vector when it has one", async () => {
+    const typed = new TestHashingEmbeddings();
+    const given = Float32Array.from({ length: typed.dimensions }, (_, position) => (position === 3 ? 1 : 0));
+    const retriever = new HybridRetriever({ ...index, embeddings: Object.assign(typed, { embedQueryVector: async () => given }) });
+    expect(await retriever.embedQuery('anything')).toBe(given);
+  });
 });
 
 describe('answer pipeline retrieval', () => {
