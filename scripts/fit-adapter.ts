@@ -192,10 +192,11 @@ async function vectorOnly(name: string, questions: readonly Question[], index: L
     for (let position = 0; position < query.length; position++) query[position]! /= Math.sqrt(norm) || 1;
     const scores = index.papers.map((paper) => {
       const best: Partial<Record<'title' | 'sentence' | 'chunk', number>> = {};
-      for (const { label, similarity } of index.vectors.scorePaperUnits(paper.id, query)) {
-        const { kind } = index.vectors.unit(label)!.metadata;
+      const units = index.vectors.paperUnitMetadata(paper.id);
+      index.vectors.scorePaperUnits(paper.id, query).forEach((similarity, position) => {
+        const { kind } = units[position]!;
         if (similarity > (best[kind] ?? -1)) best[kind] = similarity;
-      }
+      });
       return { paperId: paper.id, score: combinedVectorScore(best) };
     });
     const ranking = scores.sort((a, b) => b.score - a.score).map((entry) => entry.paperId);

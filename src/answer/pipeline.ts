@@ -152,9 +152,12 @@ export class AnswerPipeline implements AskService {
     const EARLIER_BONUS = 0.05;
     const allowed = request.paperIds;
     const { filters } = request;
-    const ranked = await this.library.search(standalone.query, { k: Math.max(request.k, POOL_DEPTH), paperIds: allowed, filters });
     const earlier = standalone.earlierPaperIds.filter((paperId) => !allowed || allowed.includes(paperId));
-    if (standalone.reference === 'standalone' || earlier.length === 0) return ranked.slice(0, request.k);
+    // The pool only serves a follow-up that can favour earlier papers; a standalone question
+    // gets its k hits directly (the same ones: the ranking does not depend on k), without
+    // building 50 hits per question to throw 45 away.
+    if (standalone.reference === 'standalone' || earlier.length === 0) return this.library.search(standalone.query, { k: request.k, paperIds: allowed, filters });
+    const ranked = await this.library.search(standalone.query, { k: Math.max(request.k, POOL_DEPTH), paperIds: allowed, filters });
     const referent = standalone.referent;
     if (referent && earlier.includes(referent)) {
       const found = ranked.find((hit) => hit.paperId === referent);

@@ -5,19 +5,19 @@
  * more questions through the same cores; with a worker free, a query goes out at once and
  * waits for nothing.
  */
-export class QueryBatcher {
+export class QueryBatcher<Vector = number[]> {
   private inFlight = 0;
-  private readonly waiting: Array<{ text: string; resolve: (vector: number[]) => void; reject: (error: unknown) => void }> = [];
+  private readonly waiting: Array<{ text: string; resolve: (vector: Vector) => void; reject: (error: unknown) => void }> = [];
 
   constructor(
-    private readonly embedTexts: (texts: string[]) => Promise<number[][]>,
+    private readonly embedTexts: (texts: string[]) => Promise<Vector[]>,
     /** Calls allowed at once: the number of workers. */
     private readonly concurrency: number,
     /** Most queries per call: beyond a few, padding to the longest text makes a call cost more per text. */
     private readonly maxBatch: number,
   ) {}
 
-  embed(text: string): Promise<number[]> {
+  embed(text: string): Promise<Vector> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ text, resolve, reject });
       this.dispatch();

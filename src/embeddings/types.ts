@@ -10,4 +10,9 @@ export interface IdentifiedEmbeddings extends Embeddings {
   readonly dimensions: number;
   /** Frees workers / native sessions; safe to call twice. */
   close?(): Promise<void>;
+  /**
+   * `embedQuery` as a Float32Array, for an embedder that has it that way: the server keeps
+   * query vectors as Float32Array, and a number[] made only to be converted is garbage.
+   */
+  embedQueryVector?(text: string): Promise<Float32Array>;
 }

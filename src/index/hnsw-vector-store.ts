@@ -55,6 +55,8 @@ export class HnswVectorStore extends SaveableVectorStore {
   private readonly units: Document<VectorUnitMetadata>[] = [];
   private readonly labelsByChunkId = new Map<string, number>();
   private readonly labelsByPaper = new Map<string, number[]>();
+  /** Each paper's unit metadata in label order, so scoring a paper hands out the stored objects. */
+  private readonly unitsByPaper = new Map<string, VectorUnitMetadata[]>();
   /** Copies of the stored vectors, so exact re-scoring of candidates needs no native calls. */
   private readonly unitVectors: Float32Array[] = [];
 
@@ -89,6 +91,9 @@ export class HnswVectorStore extends SaveableVectorStore {
     const paperLabels = this.labelsByPaper.get(document.metadata.paperId) ?? [];
     paperLabels.push(label);
     this.labelsByPaper.set(document.metadata.paperId, paperLabels);
+    const paperUnits = this.unitsByPaper.get(document.metadata.paperId) ?? [];
+    paperUnits.push(document.metadata);
+    this.unitsByPaper.set(document.metadata.paperId, paperUnits);
   }
 
   /** The stored (normalised) vector of a unit, e.g. to score an abstract's sentences against a question. */
@@ -107,16 +112,27 @@ export class HnswVectorStore extends SaveableVectorStore {
     return this.unitVectors[label];
   }
 
-  /** Exact cosine similarity of every unit of a paper to a (normalised) query vector. */
-  scorePaperUnits(paperId: string, query: Float32Array): Array<{ label: number; similarity: number }> {
+  /** The metadata of a paper's units, in the order of `paperLabels`. */
+  paperUnitMetadata(paperId: string): readonly VectorUnitMetadata[] {
+    return this.unitsByPaper.get(paperId) ?? [];
+  }
+
+  /**
+   * Exact cosine similarity of every unit of a paper to a (normalised) query vector, written
+   * into `into` from `offset` in the order of `paperLabels` (callers scoring many papers
+   * share one array); returns how many were written.
+   */
+  scorePaperUnitsInto(paperId: string, query: Float32Array, into: Float64Array, offset = 0): number {
     const labels = this.labelsByPaper.get(paperId) ?? [];
-    const scores = new Array<{ label: number; similarity: number }>(labels.length);
     const dimensions = query.length;
-    for (let position = 0; position < labels.length; position++) {
-      const label = labels[position]!;
-      const vector = this.unitVectors[label]!;
-      scores[position] = { label, similarity: dotProduct(vector, query, dimensions) };
-    }
+    for (let position = 0; position < labels.length; position++) into[offset + position] = dotProduct(this.unitVectors[labels[position]!]!, query, dimensions);
+    return labels.length;
+  }
+
+  /** `scorePaperUnitsInto` for one paper. */
+  scorePaperUnits(paperId: string, query: Float32Array): Float64Array {
+    const scores = new Float64Array(this.paperLabels(paperId).length);
+    this.scorePaperUnitsInto(paperId, query, scores);
     return scores;
   }
 
@@ -142,14 +158,24 @@ export class HnswVectorStore extends SaveableVectorStore {
     return this.searchLabels(query, k, filter).map(({ label, similarity }) => [this.units[label]!, similarity]);
   }
 
-  /** Synchronous core of the search, for the hot path. */
+  /** Nearest units with cosine similarity. */
   searchLabels(query: ArrayLike<number>, k: number, filter?: (document: Document<VectorUnitMetadata>) => boolean): Array<{ label: number; similarity: number }> {
+    const result = this.searchKnn(query, k, filter);
+    return result.neighbors.map((label, rank) => ({ label, similarity: 1 - result.distances[rank]! }));
+  }
+
+  /** The labels of the nearest units, nearest first: the hot path's search (a question's candidates), without an object per hit. */
+  nearestLabels(query: ArrayLike<number>, k: number, filter?: (document: Document<VectorUnitMetadata>) => boolean): number[] {
+    return this.searchKnn(query, k, filter).neighbors;
+  }
+
+  private searchKnn(query: ArrayLike<number>, k: number, filter?: (document: Document<VectorUnitMetadata>) => boolean): { neighbors: number[]; distances: number[] } {
     const count = Math.min(k, this.units.length);
-    if (count === 0) return [];
+    if (count === 0) return { neighbors: [], distances: [] };
     if (count > this.parameters.efSearch) this.index.setEf(count);
     const result = this.index.searchKnn(Array.from(query), count, filter ? (label: number) => filter(this.units[label]!) : undefined);
     if (count > this.parameters.efSearch) this.index.setEf(this.parameters.efSearch);
-    return result.neighbors.map((label, rank) => ({ label, similarity: 1 - result.distances[rank]! }));
+    return result;
   }
 
   async save(directory: string): Promise<void> {

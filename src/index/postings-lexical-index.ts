@@ -191,7 +191,7 @@ export class PostingsLexicalIndex implements LexicalIndex {
       if (filter && !filter(this.paperIds[doc]!)) continue;
       heap.offer(scores[doc]! * matched[doc]!, position, doc);
     }
-    return heap.sorted().map(({ doc, score }) => ({ paperId: this.paperIds[doc]!, score }));
+    return heap.sorted().map(({ doc, score }) => new Hit(this.paperIds[doc]!, score));
   }
 
   /** One buffer: magic, version, header length, JSON header, then the typed arrays (4-byte aligned). */
@@ -277,9 +277,29 @@ function align4(length: number): number {
   return (length + 3) & ~3;
 }
 
+/**
+ * Classes, not object literals, for what every question makes a hundred of: V8 may decide
+ * that a literal allocated this often is long-lived and allocate it straight in the old
+ * generation ("pretenuring"), where it waits for a full GC (docs/performance.md, "npm run load").
+ */
+class Hit implements LexicalHit {
+  constructor(
+    readonly paperId: string,
+    readonly score: number,
+  ) {}
+}
+
+class Scored {
+  constructor(
+    readonly score: number,
+    readonly position: number,
+    readonly doc: number,
+  ) {}
+}
+
 /** Bounded min-heap on (score, then earlier first-match wins): O(n log k) selection. */
 class TopK {
-  private readonly entries: Array<{ score: number; position: number; doc: number }> = [];
+  private readonly entries: Scored[] = [];
   constructor(private readonly limit: number) {}
 
   /** a ranks below b. */
@@ -290,19 +310,21 @@ class TopK {
   offer(score: number, position: number, doc: number): void {
     const { entries } = this;
     if (entries.length < this.limit) {
-      entries.push({ score, position, doc });
+      entries.push(new Scored(score, position, doc));
       let child = entries.length - 1;
       while (child > 0) {
         const parent = (child - 1) >> 1;
         if (!TopK.worse(entries[child]!, entries[parent]!)) break;
-        [entries[child], entries[parent]] = [entries[parent]!, entries[child]!];
+        const swapped = entries[child]!;
+        entries[child] = entries[parent]!;
+        entries[parent] = swapped;
         child = parent;
       }
       return;
     }
     const root = entries[0]!;
-    if (!TopK.worse(root, { score, position })) return;
-    entries[0] = { score, position, doc };
+    if (!(score > root.score || (score === root.score && position < root.position))) return;
+    entries[0] = new Scored(score, position, doc);
     let parent = 0;
     for (;;) {
       const left = parent * 2 + 1;
@@ -311,12 +333,14 @@ class TopK {
       if (left < entries.length && TopK.worse(entries[left]!, entries[smallest]!)) smallest = left;
       if (right < entries.length && TopK.worse(entries[right]!, entries[smallest]!)) smallest = right;
       if (smallest === parent) break;
-      [entries[smallest], entries[parent]] = [entries[parent]!, entries[smallest]!];
+      const swapped = entries[smallest]!;
+      entries[smallest] = entries[parent]!;
+      entries[parent] = swapped;
       parent = smallest;
     }
   }
 
-  sorted(): Array<{ score: number; doc: number }> {
+  sorted(): Scored[] {
     return [...this.entries].sort((a, b) => b.score - a.score || a.position - b.position);
   }
 }

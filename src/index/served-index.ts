@@ -6,14 +6,24 @@ import type { SimilarityCalibration } from './similarity-calibration.ts';
 import type { TopicMap } from './topic-map.ts';
 import type { VectorUnitKind } from './vector-units.ts';
 
-/** One vector unit of a paper, scored exactly (cosine) against a query. */
-export interface ScoredUnit {
+/** Which vector unit of a paper a score belongs to. */
+export interface UnitRef {
   chunkId: string;
   kind: VectorUnitKind;
   /** Character offsets within the abstract (0, 0 for a title). */
   start: number;
   end: number;
-  similarity: number;
+}
+
+/**
+ * A paper's units scored exactly (cosine) against a query: `similarities[i]` is the score of
+ * `units[i]`. Parallel arrays rather than an object per unit: every question scores every
+ * unit of ~150 candidate papers, and an object each was the server's largest source of
+ * garbage that V8 moved to the old space (docs/performance.md, "npm run load").
+ */
+export interface ScoredUnits {
+  units: readonly UnitRef[];
+  similarities: Float64Array;
 }
 
 /** One stored vector unit of a paper, with its unit-length vector. */
@@ -39,8 +49,8 @@ export interface CandidateSource {
   lexicalCandidates(query: string, limit: number, allowed?: ReadonlySet<string>, termWeights?: ReadonlyMap<string, number>): Promise<LexicalHit[]>;
   /** The papers of the `limit` nearest units to a unit-length query vector, nearest unit first (a paper may repeat). */
   vectorCandidates(queryVector: Float32Array, limit: number, allowed?: ReadonlySet<string>): Promise<string[]>;
-  /** Every unit of these papers, scored exactly against a unit-length query vector; grouped by paper. */
-  scoreUnitsOfPapers(paperIds: readonly string[], queryVector: Float32Array): Promise<Map<string, ScoredUnit[]>>;
+  /** Every unit of these papers, in index order, scored exactly against a unit-length query vector; grouped by paper. */
+  scoreUnitsOfPapers(paperIds: readonly string[], queryVector: Float32Array): Promise<Map<string, ScoredUnits>>;
   /** Every unit of these papers with its stored vector, in index order; grouped by paper (unknown papers get none). */
   paperUnits(paperIds: readonly string[]): Promise<Map<string, StoredUnit[]>>;
   /** Stored unit-length vectors of these units (unknown ids are left out). */

@@ -129,6 +129,6 @@ export function calibratedSimilarity(similarity: number, calibration: Similarity
 }
 
 /** How typical of this corpus a (normalised) text vector is, in standard deviations from the corpus's own sentences. */
-export function domainScore(vector: ArrayLike<number>, calibration: SimilarityCalibration): number {
+export function domainScore(vector: Float32Array, calibration: SimilarityCalibration): number {
   return (dotProduct(vector, calibration.centroid) - calibration.centroidMean) / calibration.centroidSpread;
 }

@@ -1,7 +1,8 @@
 import { Document } from '@langchain/core/documents';
 import { BaseRetriever } from '@langchain/core/retrievers';
 import { LRUCache } from 'lru-cache';
-import type { ServedIndex } from '../index/served-index.ts';
+import type { ScoredUnits, ServedIndex } from '../index/served-index.ts';
+import type { VectorUnitKind } from '../index/vector-units.ts';
 import { analyze } from '../text/terms.ts';
 import { minMaxNormalise, rankByScore } from './fusion.ts';
 import { shippedRanker, type LinearRanker } from './linear-ranker.ts';
@@ -9,7 +10,6 @@ import { candidateFeatures, combinedVectorScore, FEATURE_NAMES, queryTerms, type
 import { corpusTerms } from './paper-terms.ts';
 import type { MatchedChunk, PaperHit, SearchOptions } from './types.ts';
 import { unitVector } from '../util/vectors.ts';
-import type { ScoredUnit } from '../index/served-index.ts';
 
 export interface HybridSettings {
   /** Vector units fetched from HNSW before grouping by paper. */
@@ -29,17 +29,80 @@ export const DEFAULT_CANDIDATE_COUNTS = { vectorCandidates: 100, lexicalCandidat
 const MATCHED_CHUNKS_KEPT = 3;
 const TERM_COVERAGE = FEATURE_NAMES.indexOf('termCoverage');
 
+/**
+ * Keeps `top` as the positions of the best `keep` scores seen so far, best first; a score
+ * equal to a kept one goes after it, the order a stable sort gives. By hand rather than
+ * push + sort: it runs several times for each of ~150 candidate papers per question, and
+ * every sort allocated (≈0.8 MB of garbage per question in all).
+ */
+export function keepBest(top: number[], position: number, scores: ArrayLike<number>, keep: number): void {
+  const score = scores[position]!;
+  if (top.length >= keep && !(score > scores[top[top.length - 1]!]!)) return;
+  let at = top.length;
+  top.push(position);
+  while (at > 0 && scores[top[at - 1]!]! < score) {
+    top[at] = top[at - 1]!;
+    at--;
+  }
+  top[at] = position;
+  if (top.length > keep) top.pop();
+}
 
 /** A candidate paper with everything ranking and the answer need from it. */
 export interface ScoredCandidate extends CandidateEvidence {
   features: number[];
-  chunks: MatchedChunk[];
+  /** Its best few units (chunks and sentences, not the title), best first. */
+  readonly chunks: MatchedChunk[];
+}
+
+const NO_FEATURES: number[] = [];
+const NO_POSITIONS: readonly number[] = [];
+
+/**
+ * A class, not an object literal, and its chunks made only when read (for the few papers
+ * that become hits, not all ~150 candidates): V8 may decide that objects from a literal
+ * allocated this often are long-lived and allocate them straight in the old generation
+ * ("pretenuring"), where each question's candidates then stayed until a full GC.
+ */
+class Candidate implements ScoredCandidate {
+  lexicalScore: number | undefined = undefined;
+  lexicalRank: number | undefined = undefined;
+  readonly best: Partial<Record<VectorUnitKind, number>> = {};
+  secondSentence = 0;
+  meanSentence = 0;
+  features = NO_FEATURES;
+  private scored: ScoredUnits | undefined = undefined;
+  private abstract = '';
+  /** Positions in `scored` of the best units, best first. */
+  private top = NO_POSITIONS;
+
+  constructor(readonly paperId: string) {}
+
+  keepChunks(abstract: string, scored: ScoredUnits, top: readonly number[]): void {
+    this.abstract = abstract;
+    this.scored = scored;
+    this.top = top.slice();
+  }
+
+  get chunks(): MatchedChunk[] {
+    const { scored, abstract } = this;
+    if (!scored) return [];
+    return this.top.map((position) => {
+      const { chunkId, start, end } = scored.units[position]!;
+      return { chunkId, text: abstract.slice(start, end), start, end, score: scored.similarities[position]! };
+    });
+  }
 }
 
 /** Query → papers: BM25 and HNSW in parallel, candidates scored per paper (papers, not chunks, come out). */
 export class HybridRetriever extends BaseRetriever {
   lc_namespace = ['paperchat', 'retrieval'];
-  private readonly queryVectors = new LRUCache<string, number[]>({ max: 1000 });
+  /**
+   * Float32Array, not the embedder's number[]: a worker's vector arrives as 512 boxed numbers
+   * (≈12 kB), the typed copy is 2 kB, and every vector kernel (dotProduct) takes typed arrays.
+   * The embedders produce float32 values, so the copy is exact.
+   */
+  private readonly queryVectors = new LRUCache<string, Float32Array>({ max: 1000 });
   private readonly settings: HybridSettings;
 
   constructor(
@@ -50,11 +113,14 @@ export class HybridRetriever extends BaseRetriever {
     this.settings = { ...DEFAULT_CANDIDATE_COUNTS, ranker: shippedRanker(), ...settings };
   }
 
-  async embedQuery(query: string): Promise<number[]> {
+  async embedQuery(query: string): Promise<Float32Array> {
     const cached = this.queryVectors.get(query);
     if (cached) return cached;
-    const raw = await this.index.embeddings.embedQuery(query);
-    const vector = this.settings.adaptQuery ? this.settings.adaptQuery(raw) : raw;
+    const { embeddings } = this.index;
+    const { adaptQuery } = this.settings;
+    let vector: Float32Array;
+    if (adaptQuery) vector = Float32Array.from(adaptQuery(await embeddings.embedQuery(query)));
+    else vector = embeddings.embedQueryVector ? await embeddings.embedQueryVector(query) : Float32Array.from(await embeddings.embedQuery(query));
     this.queryVectors.set(query, vector);
     return vector;
   }
@@ -65,15 +131,19 @@ export class HybridRetriever extends BaseRetriever {
    * describe the same paper set.
    */
   async candidates(query: string, options: Pick<SearchOptions, 'paperIds'> = {}): Promise<ScoredCandidate[]> {
+    const queryVector = unitVector(await this.embedQuery(query));
+    return this.candidatesFor(query, queryVector, options);
+  }
+
+  private async candidatesFor(query: string, queryVector: Float32Array, options: Pick<SearchOptions, 'paperIds'>): Promise<ScoredCandidate[]> {
     const { index, settings } = this;
     const allowed = options.paperIds ? new Set(options.paperIds) : null;
-    const queryVector = unitVector(await this.embedQuery(query));
 
-    const evidence = new Map<string, ScoredCandidate>();
-    const candidate = (paperId: string): ScoredCandidate => {
+    const evidence = new Map<string, Candidate>();
+    const candidate = (paperId: string): Candidate => {
       let entry = evidence.get(paperId);
       if (!entry) {
-        entry = { paperId, best: {}, secondSentence: 0, meanSentence: 0, features: [], chunks: [] };
+        entry = new Candidate(paperId);
         evidence.set(paperId, entry);
       }
       return entry;
@@ -91,33 +161,36 @@ export class HybridRetriever extends BaseRetriever {
 
     for (const paperId of evidence.keys()) if (!index.paperById.has(paperId)) evidence.delete(paperId);
     const unitsByPaper = await index.candidates.scoreUnitsOfPapers([...evidence.keys()], queryVector);
+    // Positions of a paper's best few units: only those become MatchedChunks (with text).
+    const top: number[] = [];
     for (const entry of evidence.values()) {
       const paper = index.paperById.get(entry.paperId)!;
-      // Only the best few units become MatchedChunks (with text); the rest are just scores.
-      const top: ScoredUnit[] = [];
+      const scored = unitsByPaper.get(entry.paperId);
+      if (!scored) continue;
+      const { units, similarities } = scored;
+      top.length = 0;
       let firstSentence = -1;
       let secondSentence = -1;
       let sentenceSum = 0;
       let sentenceCount = 0;
-      for (const scored of unitsByPaper.get(entry.paperId) ?? []) {
-        const { kind } = scored;
-        if (scored.similarity > (entry.best[kind] ?? -1)) entry.best[kind] = scored.similarity;
+      for (let position = 0; position < units.length; position++) {
+        const { kind } = units[position]!;
+        const similarity = similarities[position]!;
+        if (similarity > (entry.best[kind] ?? -1)) entry.best[kind] = similarity;
         if (kind === 'title') continue;
         if (kind === 'sentence') {
-          sentenceSum += scored.similarity;
+          sentenceSum += similarity;
           sentenceCount++;
-          if (scored.similarity > firstSentence) [firstSentence, secondSentence] = [scored.similarity, firstSentence];
-          else if (scored.similarity > secondSentence) secondSentence = scored.similarity;
+          if (similarity > firstSentence) {
+            secondSentence = firstSentence;
+            firstSentence = similarity;
+          } else if (similarity > secondSentence) secondSentence = similarity;
         }
-        if (top.length < MATCHED_CHUNKS_KEPT || scored.similarity > top[top.length - 1]!.similarity) {
-          top.push(scored);
-          top.sort((a, b) => b.similarity - a.similarity);
-          if (top.length > MATCHED_CHUNKS_KEPT) top.pop();
-        }
+        keepBest(top, position, similarities, MATCHED_CHUNKS_KEPT);
       }
       entry.secondSentence = Math.max(0, secondSentence);
       entry.meanSentence = sentenceCount > 0 ? sentenceSum / sentenceCount : 0;
-      entry.chunks = top.map(({ chunkId, start, end, similarity }) => ({ chunkId, text: paper.abstract.slice(start, end), start, end, score: similarity }));
+      entry.keepChunks(paper.abstract, scored, top);
     }
 
     const corpus = corpusTerms(index);
@@ -126,14 +199,34 @@ export class HybridRetriever extends BaseRetriever {
     return [...evidence.values()];
   }
 
+  /**
+   * The query's embedding is awaited here and everything else happens in `rank`, a call made
+   * after it. Under load that await is long (the question queues for an embedding worker),
+   * long enough for V8 to move this call's suspended frame to the old generation; whatever
+   * such a frame still points to when it finishes is kept alive by it until the next full
+   * GC. Done here, the ~150 candidates' scores, features and maps were all kept: 50
+   * concurrent searches left ~125 kB of old-generation garbage per question, ~18 kB split
+   * this way (docs/performance.md, "npm run load").
+   */
   async search(query: string, options: SearchOptions): Promise<PaperHit[]> {
-    const candidates = await this.candidates(query, options);
+    const queryVector = unitVector(await this.embedQuery(query));
+    return this.rank(query, queryVector, options);
+  }
+
+  private async rank(query: string, queryVector: Float32Array, options: SearchOptions): Promise<PaperHit[]> {
+    const candidates = await this.candidatesFor(query, queryVector, options);
     const ranker = this.settings.ranker;
-    const scores = new Map(candidates.map((entry) => [entry.paperId, ranker.score(entry.features)]));
+    const scores = new Map<string, number>();
+    const vectorScores = new Map<string, number>();
+    const byId = new Map<string, ScoredCandidate>();
+    for (const entry of candidates) {
+      scores.set(entry.paperId, ranker.score(entry.features));
+      vectorScores.set(entry.paperId, combinedVectorScore(entry.best));
+      byId.set(entry.paperId, entry);
+    }
     // Scores are rescaled to [0, 1] over the candidates: answers compare papers by share of the best.
     const fused = minMaxNormalise(scores);
-    const vectorRanks = new Map(rankByScore(new Map(candidates.map((entry) => [entry.paperId, combinedVectorScore(entry.best)]))).map(([paperId], rank) => [paperId, rank + 1]));
-    const byId = new Map(candidates.map((entry) => [entry.paperId, entry]));
+    const vectorRanks = new Map(rankByScore(vectorScores).map(([paperId], rank) => [paperId, rank + 1]));
     return rankByScore(scores)
       .slice(0, options.k)
       .flatMap(([paperId]) => {
@@ -142,11 +235,12 @@ export class HybridRetriever extends BaseRetriever {
         if (!paper || !entry) return [];
         const score = fused.get(paperId) ?? 0;
         const bestValues = Object.values(entry.best);
+        const chunks = entry.chunks;
         const hit: PaperHit = {
           paperId,
           title: paper.title,
           score,
-          snippet: entry.chunks[0]?.text ?? paper.abstract.slice(0, 300),
+          snippet: chunks[0]?.text ?? paper.abstract.slice(0, 300),
           scores: {
             fused: score,
             lexical: entry.lexicalScore,
@@ -156,7 +250,7 @@ export class HybridRetriever extends BaseRetriever {
             ranker: scores.get(paperId),
             termCoverage: entry.features[TERM_COVERAGE],
           },
-          chunks: entry.chunks,
+          chunks,
         };
         return [hit];
       });

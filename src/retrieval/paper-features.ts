@@ -137,24 +137,27 @@ export function candidateFeatures(candidates: readonly CandidateEvidence[], quer
   for (const { paperId, lexicalRank } of candidates) {
     const paper = corpus.termsOf(paperId);
     const bigramHits = paper && query.bigrams.length > 0 ? query.bigrams.filter((pair) => paper.bigrams.has(pair)).length / query.bigrams.length : 0;
-    features.set(paperId, [
-      lexicalNormalised.get(paperId) ?? 0,
-      lexicalZ.get(paperId) ?? lowestLexicalZ,
-      reciprocalRank(lexicalRank),
-      vectorNormalised.get(paperId) ?? 0,
-      vectorZ.get(paperId) ?? 0,
-      reciprocalRank(vectorRanks.get(paperId)),
-      sentenceNormalised.get(paperId) ?? 0,
-      chunkNormalised.get(paperId) ?? 0,
-      titleNormalised.get(paperId) ?? 0,
-      secondNormalised.get(paperId) ?? 0,
-      paper ? coverage(query, paper.terms) : 0,
-      paper ? coverage(query, paper.titleTerms) : 0,
-      bigramHits,
-      paper ? bestSentenceCoverage(query, paper) : 0,
-      meanSentenceNormalised.get(paperId) ?? 0,
-      meanSentenceZ.get(paperId) ?? 0,
-    ]);
+    // Filled in place rather than written as an array literal: V8 may allocate a literal this
+    // frequent straight in the old generation ("pretenuring"), where every question's rows
+    // then waited for a full GC.
+    const row = new Array<number>(FEATURE_NAMES.length);
+    row[0] = lexicalNormalised.get(paperId) ?? 0;
+    row[1] = lexicalZ.get(paperId) ?? lowestLexicalZ;
+    row[2] = reciprocalRank(lexicalRank);
+    row[3] = vectorNormalised.get(paperId) ?? 0;
+    row[4] = vectorZ.get(paperId) ?? 0;
+    row[5] = reciprocalRank(vectorRanks.get(paperId));
+    row[6] = sentenceNormalised.get(paperId) ?? 0;
+    row[7] = chunkNormalised.get(paperId) ?? 0;
+    row[8] = titleNormalised.get(paperId) ?? 0;
+    row[9] = secondNormalised.get(paperId) ?? 0;
+    row[10] = paper ? coverage(query, paper.terms) : 0;
+    row[11] = paper ? coverage(query, paper.titleTerms) : 0;
+    row[12] = bigramHits;
+    row[13] = paper ? bestSentenceCoverage(query, paper) : 0;
+    row[14] = meanSentenceNormalised.get(paperId) ?? 0;
+    row[15] = meanSentenceZ.get(paperId) ?? 0;
+    features.set(paperId, row);
   }
   return features;
 }

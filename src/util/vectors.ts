@@ -1,8 +1,15 @@
 /**
  * Vector arithmetic shared by the index, retrieval and answer layers. The dot product is
  * unrolled by four: scoring candidate papers' units is most of a search's CPU time.
+ *
+ * Float32Array only, on purpose: V8 optimises this function once for every caller, and a
+ * single call with a plain array (a query vector as the embedding worker returns it holds
+ * boxed numbers) made the optimised code box every element it read, 8 kB of garbage per
+ * 512-dimension product, about 16 MB per question: most of the server's allocation and
+ * garbage-collection work under load (docs/performance.md, "npm run load"). Convert once
+ * with Float32Array.from.
  */
-export function dotProduct(a: ArrayLike<number>, b: ArrayLike<number>, length = Math.min(a.length, b.length), aOffset = 0, bOffset = 0): number {
+export function dotProduct(a: Float32Array, b: Float32Array, length = Math.min(a.length, b.length), aOffset = 0, bOffset = 0): number {
   let sum0 = 0;
   let sum1 = 0;
   let sum2 = 0;

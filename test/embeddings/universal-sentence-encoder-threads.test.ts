@@ -31,6 +31,13 @@ describe('bundled encoder in worker threads', () => {
   it('answers concurrent queries, and close() ends the workers so a new call starts them again', async () => {
     const vectors = await Promise.all(texts.map((text) => inWorkers.embedQuery(text)));
     expect(new Set(vectors.map((vector) => vector[0])).size).toBe(texts.length);
+    // The typed form the server keeps is the same vector, and owns its buffer (not its batch's).
+    const typed = await Promise.all(texts.map((text) => inWorkers.embedQueryVector(text)));
+    typed.forEach((vector, position) => {
+      expect(vector).toBeInstanceOf(Float32Array);
+      expect(vector.byteLength).toBe(vector.buffer.byteLength);
+      expect(Array.from(vector)).toEqual(vectors[position]);
+    });
     await inWorkers.close();
     const again = await inWorkers.embedQuery(texts[0]!);
     expect(again[0]).toBeCloseTo(vectors[0]![0]!, 5);

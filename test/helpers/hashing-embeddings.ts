@@ -7,6 +7,7 @@ export class TestHashingEmbeddings extends Embeddings implements IdentifiedEmbed
   readonly id = 'test-hashing';
   readonly dimensions = 64;
   calls = 0;
+  queryCalls = 0;
 
   constructor() {
     super({});
@@ -29,6 +30,7 @@ export class TestHashingEmbeddings extends Embeddings implements IdentifiedEmbed
   }
 
   async embedQuery(text: string): Promise<number[]> {
+    this.queryCalls++;
     return this.embed(text);
   }
 }

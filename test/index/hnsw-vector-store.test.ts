@@ -54,7 +54,7 @@ describe('HnswVectorStore.load', () => {
       expect(loaded.searchLabels(query, 10)).toEqual(built.searchLabels(query, 10));
     }
     const query = unitVector(randomVectors(1, 13)[0]!);
-    const scores = (store: HnswVectorStore) => store.scorePaperUnits('p3', query).map(({ label, similarity }) => ({ label, similarity: Number(similarity.toFixed(6)) }));
+    const scores = (store: HnswVectorStore) => Array.from(store.scorePaperUnits('p3', query), (similarity) => Number(similarity.toFixed(6)));
     expect(scores(loaded)).toEqual(scores(built));
     expect(loaded.paperLabels('p3')).toEqual(built.paperLabels('p3'));
 

@@ -31,8 +31,8 @@ export function libraryEvidence(library: PaperLibrary): TableEvidenceSource {
     },
     async sentenceSimilarities(paper, queryVector) {
       const live = library.current;
-      const units = live ? ((await live.index.candidates.scoreUnitsOfPapers([paper.id], unitVector(queryVector))).get(paper.id) ?? []) : [];
-      const similarity = new Map(units.map((unit) => [unit.chunkId, unit.similarity]));
+      const scored = live ? (await live.index.candidates.scoreUnitsOfPapers([paper.id], unitVector(queryVector))).get(paper.id) : undefined;
+      const similarity = new Map(scored?.units.map((unit, position) => [unit.chunkId, scored.similarities[position]!]));
       return sentencesOf(paper).map((_, sentenceIndex) => similarity.get(`${paper.id}#s${sentenceIndex}`) ?? 0);
     },
   };

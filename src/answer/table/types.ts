@@ -66,7 +66,7 @@ export interface TableEvidenceSource {
   /** The abstract's sentences, split as the index split them (their offsets are the citation offsets). */
   sentencesOf(paper: Paper): Sentence[];
   /** The text embedded as a query; null when no vectors are loaded (keyword-only while the first index builds). */
-  embedQuery(text: string): Promise<number[] | null>;
+  embedQuery(text: string): Promise<Float32Array | null>;
   /** Cosine similarity of an embedded query to each of the paper's sentences, aligned with `sentencesOf`. */
-  sentenceSimilarities(paper: Paper, queryVector: number[]): Promise<number[]>;
+  sentenceSimilarities(paper: Paper, queryVector: Float32Array): Promise<number[]>;
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LexicalHit } from '../lexical-index.ts';
-import type { CandidateSource, ScoredUnit, StoredUnit } from '../served-index.ts';
+import type { CandidateSource, ScoredUnits, StoredUnit, UnitRef } from '../served-index.ts';
 import type { VectorUnitKind } from '../vector-units.ts';
 import { DatabaseUnavailableError, fromVectorLiteral, isUnavailable, toVectorLiteral } from './database.ts';
 
@@ -78,17 +78,21 @@ export class PostgresCandidateSource implements CandidateSource {
     return rows.map((row) => row.paper_id);
   }
 
-  async scoreUnitsOfPapers(paperIds: readonly string[], queryVector: Float32Array): Promise<Map<string, ScoredUnit[]>> {
-    const scored = new Map<string, ScoredUnit[]>(paperIds.map((paperId) => [paperId, []]));
+  async scoreUnitsOfPapers(paperIds: readonly string[], queryVector: Float32Array): Promise<Map<string, ScoredUnits>> {
+    const scored = new Map<string, ScoredUnits>();
     if (paperIds.length === 0) return scored;
     const rows = await this.query<{ paper_id: string; chunk_id: string; kind: VectorUnitKind; start_offset: number; end_offset: number; similarity: number }>(
       `SELECT paper_id, chunk_id, kind, start_offset, end_offset, 1 - (embedding::${this.vectorType} <=> $1::${this.vectorType}) AS similarity
          FROM ${this.tables.units} WHERE paper_id = ANY($2) ORDER BY ordinal`,
       [toVectorLiteral(queryVector), [...paperIds]],
     );
+    const byPaper = new Map<string, { units: UnitRef[]; similarities: number[] }>(paperIds.map((paperId) => [paperId, { units: [], similarities: [] }]));
     for (const row of rows) {
-      scored.get(row.paper_id)?.push({ chunkId: row.chunk_id, kind: row.kind, start: row.start_offset, end: row.end_offset, similarity: row.similarity });
+      const paper = byPaper.get(row.paper_id);
+      paper?.units.push({ chunkId: row.chunk_id, kind: row.kind, start: row.start_offset, end: row.end_offset });
+      paper?.similarities.push(row.similarity);
     }
+    for (const [paperId, { units, similarities }] of byPaper) scored.set(paperId, { units, similarities: Float64Array.from(similarities) });
     return scored;
   }
 
