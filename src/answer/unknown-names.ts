@@ -50,6 +50,8 @@ const DESCRIPTIVE_SUFFIX = /-(style|like|based|sized|size|type|level|scale|ish)$
 function isKnown(name: string, index: TitledTexts): boolean {
   const bare = name.replace(/'s$/i, '').replace(DESCRIPTIVE_SUFFIX, '');
   if (bare === '' || inCorpus(bare, index)) return true;
+  // "LLMs" where the corpus writes "LLM" (and the reverse, in acronymInCorpus).
+  if (/^[A-Z]{2,}s$/.test(bare) && inCorpus(bare.slice(0, -1), index)) return true;
   if (!bare.includes('-')) return false;
   // "GPT-4-translated" → "GPT-4": drop descriptive tails, then every remaining name part must be known.
   const parts = bare.split('-');
@@ -111,6 +113,19 @@ function spacedVersionNames(question: string): Array<{ name: string; offset: num
   return names;
 }
 
+/**
+ * All-capital acronyms ("RLHF", "DPO", "KAN") name a method as surely as "LoRA" does, though
+ * `specificNames` (mixed case, digits, capitalised words) passes them by. A question typed in
+ * capitals throughout has no acronyms to tell apart.
+ */
+function acronyms(question: string): Array<{ name: string; offset: number }> {
+  if (!/[a-z]{3,}/.test(question)) return [];
+  return [...question.matchAll(/(?<![A-Za-z0-9-])([A-Z]{2,6})s?(?![A-Za-z0-9-])/g)].map((match) => ({ name: match[1]!, offset: match.index ?? 0 }));
+}
+
+/** The corpus may write an acronym in the plural ("LLMs", "GANs"). */
+const acronymInCorpus = (acronym: string, index: TitledTexts) => inCorpus(acronym, index) || inCorpus(`${acronym}s`, index);
+
 export interface UnknownName {
   name: string;
   /** Position of the name in the question (characters). */
@@ -137,6 +152,11 @@ export function namesMissingFromCorpus(question: string, index: TitledTexts): Un
     if (seen.has(name) || inMissingPhrase(name) || isKnown(name, index)) continue;
     seen.add(name);
     missing.push({ name: name.replace(/'s$/i, ''), offset: question.indexOf(name) });
+  }
+  for (const acronym of acronyms(question)) {
+    if (seen.has(acronym.name) || seen.has(`${acronym.name}s`) || inMissingPhrase(acronym.name) || acronymInCorpus(acronym.name, index)) continue;
+    seen.add(acronym.name);
+    missing.push(acronym);
   }
   return missing;
 }

@@ -41,6 +41,17 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('What does Table 2 report about LoRA?')).not.toContain('Table 2');
   });
 
+  it('checks all-capital acronyms too, in the singular or the plural the corpus uses', () => {
+    expect(missing('How much does RLHF improve chat models?')).toEqual(['RLHF']);
+    expect(missing('In the KAN paper, what replaces activation functions?')).toEqual(['KAN']);
+    // The corpus writes "LLM" and "GPUs".
+    expect(missing('Do LLMs need an LLM adapter on a GPU?')).toEqual([]);
+    // Reported once, not as "TPUs" and "TPU" (two unknown names would refuse even a search for papers).
+    expect(missing('Does it train on TPUs?')).toEqual(['TPUs']);
+    // A question typed in capitals throughout has no acronyms to tell apart.
+    expect(missing('HOW DOES LORA WORK?')).toEqual([]);
+  });
+
   it('treats a run of capitalised words as one name', () => {
     expect(missing('How does Direct Preference Optimization avoid a reward model?')).toEqual(['Direct Preference Optimization']);
     expect(missing('Who won the Grand Slam?')).toEqual(['Grand Slam']);
