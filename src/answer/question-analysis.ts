@@ -21,11 +21,19 @@ export function looksLikeInjection(question: string): boolean {
   return INJECTION_PATTERNS.some((pattern) => pattern.test(question));
 }
 
-const LIST_OPENERS = /^\s*(which|what|any|list|find|show( me)?|are there|is there|give me|name)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approaches|methods|models|surveys|strateg(y|ies)|techniques?|frameworks?|systems?|benchmarks?|datasets?|architectures?)\b/i;
+/**
+ * Openers that ask for papers. After "which"/"what" a singular noun other than "paper" asks
+ * about one paper's part ("What detector architecture do they use?"), not for a list; after
+ * "is there", "any", "find" it is still a search ("Is there a benchmark for…").
+ */
+const LIST_OPENERS = [
+  /^\s*(any|list|find|show( me)?|are there|is there|give me|name)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approach(es)?|methods?|models?|surveys?|strateg(y|ies)|techniques?|frameworks?|systems?|benchmarks?|datasets?|architectures?)\b/i,
+  /^\s*(which|what)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approaches|methods|models|surveys|strategies|techniques|frameworks|systems|benchmarks|datasets|architectures)\b/i,
+];
 
 /** Questions that want papers rather than a fact, and search-box phrases with no question form. */
 export function asksForPapers(question: string): boolean {
-  if (LIST_OPENERS.test(question)) return true;
+  if (LIST_OPENERS.some((opener) => opener.test(question))) return true;
   const trimmed = question.trim();
   const isQuestion = /\?$/.test(trimmed) || /^(what|which|how|why|when|where|who|whom|whose|does|do|did|is|are|was|were|can|could|should|would|will|has|have)\b/i.test(trimmed);
   return !isQuestion;

@@ -23,6 +23,12 @@ describe('asksForPapers', () => {
     ['Is there work on fine-tuning BERT for Turkish?', true],
     ['What accuracy does TinyViT reach?', false],
     ['How does it compare with Swin-T?', false],
+    ['Which models handle long inputs?', true],
+    ['Is there a benchmark for long inputs?', true],
+    ['Which paper proposes token merging?', true],
+    // A singular part of one paper, not a list.
+    ['What detector architecture do they use for finding angry sentences?', false],
+    ['Which benchmark did they evaluate on?', false],
   ])('%s → %s', (question, expected) => {
     expect(asksForPapers(question)).toBe(expected);
   });
