@@ -41,6 +41,13 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('What does Table 2 report about LoRA?')).not.toContain('Table 2');
   });
 
+  it('finds a one-part name only as a whole word', () => {
+    // "QFormer" holds "former" but not as a word; "adapters" is not "adapter".
+    expect(missing('Does the Former block help?')).toEqual(['Former']);
+    expect(missing('How does LoRA compare?')).toEqual([]);
+    expect(missing('Do Adapter layers help?')).toEqual(['Adapter']);
+  });
+
   it('checks all-capital acronyms too, in the singular or the plural the corpus uses', () => {
     expect(missing('How much does RLHF improve chat models?')).toEqual(['RLHF']);
     expect(missing('In the KAN paper, what replaces activation functions?')).toEqual(['KAN']);
