@@ -26,8 +26,8 @@ async function main(config: Config): Promise<void> {
   );
   library.onSwap = (live) => {
     metrics.indexVectors.set(live.index.manifest.counts.vectors);
-    // The refusal's name check reads the corpus's words: made now, not on the first question (~5 s at 100k papers).
-    setImmediate(() => prepareNameLookup(live.index));
+    // The refusal's name check reads the corpus's words: made now, in the background, not on the first question.
+    prepareNameLookup(live.index).catch((error: unknown) => logger.warn(`preparing the name check failed: ${(error as Error).message}`));
   };
   // A database that cannot be reached or migrated stops the start here, in one line (below).
   await library.store.open();

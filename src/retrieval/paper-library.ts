@@ -15,7 +15,7 @@ import { KeywordRetriever } from './keyword-retriever.ts';
 import { parseSeedFiles } from '../corpus/read-seeds.ts';
 import { allowedPaperIds, hasFilters, matchesFilters, type PaperFilters } from './paper-filters.ts';
 import { rankerFromFile, shippedRanker, type LinearRanker } from './linear-ranker.ts';
-import { corpusTerms } from './paper-terms.ts';
+import { prepareCorpusTerms } from './paper-terms.ts';
 import { findSimilarPapers } from './similar-papers.ts';
 import type { PaperHit, SearchOptions, SimilarOptions, SimilarPaper } from './types.ts';
 import type { TopicMap } from '../index/topic-map.ts';
@@ -406,12 +406,13 @@ export class PaperLibrary {
   private swapIn(index: ServedIndex, report?: IngestReport | null): void {
     this.live = { index, retriever: new HybridRetriever(index, { ranker: this.ranker }), report: report ?? null };
     this.keyword = null;
-    // Derived per-index data (term sets, similarity calibration: a few hundred ms) is made
-    // right after the swap, off the start-up path, so the first question rarely pays for it.
-    setImmediate(() => {
-      corpusTerms(index);
-      index.calibration();
-    });
+    // Derived per-index data (term statistics, similarity calibration) is made right after
+    // the swap, off the start-up path and in slices, so the first question rarely pays for it
+    // and the requests in between are not held up.
+    prepareCorpusTerms(index)
+      .then(() => index.calibration())
+      // Each is made again on first use; a failure here costs only that question's wait.
+      .catch((error: unknown) => this.logger.warn(`preparing the new index's term statistics failed: ${(error as Error).message}`));
     this.onSwap?.(this.live);
   }
 

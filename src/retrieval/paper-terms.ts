@@ -62,15 +62,36 @@ export function paperTerms(title: string, abstract: string): PaperTerms {
   };
 }
 
-export function corpusTerms(index: ServedIndex): CorpusTerms {
-  let terms = cache.get(index);
-  if (terms) return terms;
-  const documentFrequency = new Map<string, number>();
-  for (const paper of index.papers) {
-    for (const term of new Set([...analyze(paper.title), ...analyze(paper.abstract)])) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+/** Document frequencies counted so far for an index whose statistics are being prepared. */
+interface Counting {
+  documentFrequency: Map<string, number>;
+  nextPaper: number;
+}
+
+const counting = new WeakMap<ServedIndex, Counting>();
+
+/** Counts up to `limit` more papers; true when every paper is counted. */
+function countPapers(index: ServedIndex, state: Counting, limit: number): boolean {
+  const end = Math.min(index.papers.length, state.nextPaper + limit);
+  for (; state.nextPaper < end; state.nextPaper++) {
+    const paper = index.papers[state.nextPaper]!;
+    for (const term of new Set([...analyze(paper.title), ...analyze(paper.abstract)])) state.documentFrequency.set(term, (state.documentFrequency.get(term) ?? 0) + 1);
   }
+  return state.nextPaper >= index.papers.length;
+}
+
+function countingFor(index: ServedIndex): Counting {
+  let state = counting.get(index);
+  if (!state) {
+    state = { documentFrequency: new Map(), nextPaper: 0 };
+    counting.set(index, state);
+  }
+  return state;
+}
+
+function finish(index: ServedIndex, documentFrequency: Map<string, number>): CorpusTerms {
   const byPaper = new LRUCache<string, PaperTerms>({ max: PAPERS_CACHED });
-  terms = {
+  const terms: CorpusTerms = {
     documentFrequency,
     paperCount: index.papers.length,
     termsOf(paperId) {
@@ -84,7 +105,31 @@ export function corpusTerms(index: ServedIndex): CorpusTerms {
     },
   };
   cache.set(index, terms);
+  counting.delete(index);
   return terms;
+}
+
+export function corpusTerms(index: ServedIndex): CorpusTerms {
+  const terms = cache.get(index);
+  if (terms) return terms;
+  // A question before the background preparation is done finishes it here, from where it is.
+  const state = countingFor(index);
+  countPapers(index, state, Infinity);
+  return finish(index, state.documentFrequency);
+}
+
+/** Papers counted between yields: ~30 ms of work on these machines. */
+const PAPERS_PER_SLICE = 500;
+
+/**
+ * `corpusTerms` made in slices, yielding to the event loop between them: counting 100k
+ * papers' terms takes ~5.6 s, which a new index going live must not take from the
+ * requests being served.
+ */
+export async function prepareCorpusTerms(index: ServedIndex): Promise<void> {
+  const state = countingFor(index);
+  while (!cache.has(index) && !countPapers(index, state, PAPERS_PER_SLICE)) await new Promise((resolve) => setImmediate(resolve));
+  if (!cache.has(index)) finish(index, state.documentFrequency);
 }
 
 /** Inverse document frequency of an analysed term; unseen terms get the highest weight. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isGivenAsExample, namesMissingFromCorpus } from '../../src/answer/unknown-names.ts';
+import { isGivenAsExample, namesMissingFromCorpus, prepareNameLookup } from '../../src/answer/unknown-names.ts';
 import type { LoadedIndex } from '../../src/index/load-index.ts';
 
 const abstracts = [
@@ -62,6 +62,30 @@ describe('namesMissingFromCorpus', () => {
   it('treats a run of capitalised words as one name', () => {
     expect(missing('How does Direct Preference Optimization avoid a reward model?')).toEqual(['Direct Preference Optimization']);
     expect(missing('Who won the Grand Slam?')).toEqual(['Grand Slam']);
+  });
+});
+
+describe('prepareNameLookup', () => {
+  const large = (count: number) => ({
+    papers: Array.from({ length: count }, (_, position) => ({ title: `Paper ${position}`, abstract: `Model${position} beats QFormer on ${position}x${position} images.` })),
+  });
+
+  it('prepares in slices and answers as the lookup made on demand does, also when a question comes midway', async () => {
+    const questions = ['How does Model1234 compare?', 'Is Model9999 better than Q-Former?', 'What about 1200x1200 images?', 'And 5000x5000?'];
+    const onDemand = large(1300);
+    const expected = questions.map((question) => namesMissingFromCorpus(question, onDemand).map((name) => name.name));
+    expect(expected).toEqual([[], ['Model9999'], [], ['5000x5000']]);
+
+    const prepared = large(1300);
+    await prepareNameLookup(prepared);
+    expect(questions.map((question) => namesMissingFromCorpus(question, prepared).map((name) => name.name))).toEqual(expected);
+
+    const midway = large(1300);
+    const preparing = prepareNameLookup(midway);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(questions.map((question) => namesMissingFromCorpus(question, midway).map((name) => name.name))).toEqual(expected);
+    await preparing;
+    expect(questions.map((question) => namesMissingFromCorpus(question, midway).map((name) => name.name))).toEqual(expected);
   });
 });
 
