@@ -82,6 +82,8 @@ function corpusLookup(index: TitledTexts): CorpusLookup {
  * yield to the event loop (~5 s for 100k papers at once).
  */
 export async function prepareNameLookup(index: TitledTexts): Promise<void> {
+  // Not one slice before the caller goes on: the swap that starts this is on the start-up path.
+  await new Promise((resolve) => setImmediate(resolve));
   const reading = readingFor(index);
   while (!corpusLookups.has(index) && !readPapers(index, reading, PAPERS_PER_CHUNK)) await new Promise((resolve) => setImmediate(resolve));
   if (!corpusLookups.has(index)) finishLookup(index, reading);

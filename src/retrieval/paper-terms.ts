@@ -127,6 +127,8 @@ const PAPERS_PER_SLICE = 500;
  * requests being served.
  */
 export async function prepareCorpusTerms(index: ServedIndex): Promise<void> {
+  // Not one slice before the caller goes on: the swap that starts this is on the start-up path.
+  await new Promise((resolve) => setImmediate(resolve));
   const state = countingFor(index);
   while (!cache.has(index) && !countPapers(index, state, PAPERS_PER_SLICE)) await new Promise((resolve) => setImmediate(resolve));
   if (!cache.has(index)) finish(index, state.documentFrequency);
