@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { askedWords, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, statesComparison } from '../question-analysis.ts';
+import { askedWords, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {
@@ -13,6 +13,8 @@ export interface ScoredSentence {
 
 /** Sentences quoted for a fact question, at most. */
 const MAX_FACT_SENTENCES = 3;
+/** More named papers than this is a list, not a comparison. */
+const MAX_NAMED_PAPERS = 3;
 
 const LEXICAL_WEIGHT = 0.6;
 const PAPER_RANK_WEIGHT = 0.15;
@@ -120,7 +122,40 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
       chosen.push(numeric);
     }
   }
+  // A question that names two or more of the papers by their own names ("Compare
+  // EfficientFormer and Tokens-to-Token ViT") is answered from each of them, in the order
+  // the question names them, and from no other paper.
+  // Only in a question that stands alone: a follow-up's names qualify the papers under
+  // discussion ("which one reuses the Q-Former from BLIP-2?"), they are not its subject.
+  const named = input.reference === undefined || input.reference === 'standalone' ? namedSources(input.question, input.sources) : [];
+  if (named.length > 0) {
+    return named.flatMap((source) => {
+      const own = chosen.filter((sentence) => sentence.source === source);
+      const best = ranked.find((sentence) => sentence.source === source);
+      return own.length > 0 ? own : best ? [best] : [];
+    });
+  }
   return chosen;
+}
+
+/** The first part of a title, before its colon, is the paper's own name ("EfficientFormer", "BEiT"). */
+const ownName = (title: string) => title.split(':')[0]!.trim().toLowerCase();
+
+/**
+ * Sources the question names: a name shaped like one (an inner capital or a digit:
+ * "EfficientFormer", "BEiT", "BLIP-2", not "Transformer") that is a whole word of exactly one
+ * source's own name. A name several titles share ("ViT") names none of them. Only when the
+ * question names two or more, so a question about one paper keeps its usual sentence choice.
+ */
+export function namedSources(question: string, sources: readonly AnswerSource[]): AnswerSource[] {
+  // In the order the question names them.
+  const named = new Set<AnswerSource>();
+  for (const name of specificNames(question).filter((candidate) => /^.+[A-Z]|\d/.test(candidate))) {
+    const word = name.replace(/'s$/i, '').toLowerCase();
+    const matching = sources.filter((source) => ownName(source.title).split(/\s+/).includes(word));
+    if (matching.length === 1) named.add(matching[0]!);
+  }
+  return named.size >= 2 && named.size <= MAX_NAMED_PAPERS ? [...named] : [];
 }
 
 function factAnswer(input: GenerationInput): string {
