@@ -24,10 +24,10 @@ export function looksLikeInjection(question: string): boolean {
 /**
  * Openers that ask for papers. After "which"/"what" a singular noun other than "paper" asks
  * about one paper's part ("What detector architecture do they use?"), not for a list; after
- * "is there", "any", "find" it is still a search ("Is there a benchmark for…").
+ * "is there", "any", "find", "has anyone" it is still a search ("Is there a benchmark for…").
  */
 const LIST_OPENERS = [
-  /^\s*(any|list|find|show( me)?|are there|is there|give me|name)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approach(es)?|methods?|models?|surveys?|strateg(y|ies)|techniques?|frameworks?|systems?|benchmarks?|datasets?|architectures?)\b/i,
+  /^\s*(any|list|find|show( me)?|are there|is there|give me|name|has anyone|have (people|researchers|others)|did anyone|does anyone)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approach(es)?|methods?|models?|surveys?|strateg(y|ies)|techniques?|frameworks?|systems?|benchmarks?|datasets?|architectures?)\b/i,
   /^\s*(which|what)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approaches|methods|models|surveys|strategies|techniques|frameworks|systems|benchmarks|datasets|architectures)\b/i,
 ];
 

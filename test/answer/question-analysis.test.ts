@@ -26,6 +26,7 @@ describe('asksForPapers', () => {
     ['Which models handle long inputs?', true],
     ['Is there a benchmark for long inputs?', true],
     ['Which paper proposes token merging?', true],
+    ['Has anyone tuned a pretrained model to detect morphed faces?', true],
     // A singular part of one paper, not a list.
     ['What detector architecture do they use for finding angry sentences?', false],
     ['Which benchmark did they evaluate on?', false],
