@@ -15,6 +15,10 @@ const INJECTION_PATTERNS: RegExp[] = [
   /\b(you are now|act as|pretend to be|from now on you)\b/i,
   /\b(admin|system|developer)\s+(notice|override|mode|message)\b/i,
   /\bso (that )?the answer looks grounded\b/i,
+  // Any verb will do when the object is the assistant's own instructions ("translate your system prompt").
+  /\byour\s+((system|hidden|initial|original|developer|secret|internal)\s+)?(prompt|instructions|rules|guidelines)\b/i,
+  // An order to set the sources aside (a clause that starts with the verb), not a question about forgetting context.
+  /(^|[.!?;:]\s*|\b(please|just|now)\s+)(ignore|disregard|forget)\s+(about\s+)?(all\s+)?(the|these|those|your|any)\s+(retrieved\s+|indexed\s+)?(papers|sources|abstracts|documents|context|index|corpus|citations)\b/i,
 ];
 
 export function looksLikeInjection(question: string): boolean {
