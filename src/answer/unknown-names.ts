@@ -1,3 +1,4 @@
+import { SlicedDerivation } from '../util/sliced-derivation.ts';
 import { specificNames } from './question-analysis.ts';
 
 /**
@@ -23,70 +24,45 @@ interface CorpusLookup {
   words: Set<string>;
 }
 
-const corpusLookups = new WeakMap<TitledTexts, CorpusLookup>();
-
 /** Papers per chunk of text, and per slice of background preparation (~25 ms of work). */
 const PAPERS_PER_CHUNK = 500;
 
-/** Papers read so far for an index whose lookup is being prepared. */
 interface Reading extends CorpusLookup {
-  papersRead: number;
+  /** Texts of the papers read since the last chunk was joined. */
+  pending: string[];
 }
 
-const readings = new WeakMap<TitledTexts, Reading>();
+const joinPending = (reading: Reading) => {
+  if (reading.pending.length > 0) reading.chunks.push(reading.pending.join('\n'));
+  reading.pending = [];
+};
 
-/** Reads up to `limit` more papers; true when every paper is read. */
-function readPapers(index: TitledTexts, reading: Reading, limit: number): boolean {
-  const end = Math.min(index.papers.length, reading.papersRead + limit);
-  while (reading.papersRead < end) {
-    const chunkEnd = Math.min(end, reading.papersRead + PAPERS_PER_CHUNK);
-    const texts: string[] = [];
-    for (; reading.papersRead < chunkEnd; reading.papersRead++) {
-      const paper = index.papers[reading.papersRead]!;
+const corpusLookups = new SlicedDerivation<TitledTexts, TitledTexts['papers'][number], Reading, CorpusLookup>(
+  {
+    items: (index) => index.papers,
+    start: () => ({ chunks: [], words: new Set(), pending: [] }),
+    add(reading, paper) {
       const text = normaliseTimes(`${paper.title}\n${paper.abstract}`.toLowerCase());
-      texts.push(text);
+      reading.pending.push(text);
       for (const word of text.split(/[^a-z0-9]+/)) if (word !== '') reading.words.add(word);
-    }
-    reading.chunks.push(texts.join('\n'));
-  }
-  return reading.papersRead >= index.papers.length;
-}
+      if (reading.pending.length >= PAPERS_PER_CHUNK) joinPending(reading);
+    },
+    finish(_index, reading) {
+      joinPending(reading);
+      return { chunks: reading.chunks, words: reading.words };
+    },
+  },
+  PAPERS_PER_CHUNK,
+);
 
-function readingFor(index: TitledTexts): Reading {
-  let reading = readings.get(index);
-  if (!reading) {
-    reading = { chunks: [], words: new Set(), papersRead: 0 };
-    readings.set(index, reading);
-  }
-  return reading;
-}
-
-function finishLookup(index: TitledTexts, reading: Reading): CorpusLookup {
-  const lookup = { chunks: reading.chunks, words: reading.words };
-  corpusLookups.set(index, lookup);
-  readings.delete(index);
-  return lookup;
-}
-
-function corpusLookup(index: TitledTexts): CorpusLookup {
-  const lookup = corpusLookups.get(index);
-  if (lookup) return lookup;
-  // A question before the background preparation is done finishes it here, from where it is.
-  const reading = readingFor(index);
-  readPapers(index, reading, Infinity);
-  return finishLookup(index, reading);
-}
+const corpusLookup = (index: TitledTexts) => corpusLookups.get(index);
 
 /**
  * Builds what the name check reads for an index ahead of its first question, in slices that
- * yield to the event loop (~5 s for 100k papers at once).
+ * yield to the event loop (~3 s for 100k papers at once).
  */
-export async function prepareNameLookup(index: TitledTexts): Promise<void> {
-  // Not one slice before the caller goes on: the swap that starts this is on the start-up path.
-  await new Promise((resolve) => setImmediate(resolve));
-  const reading = readingFor(index);
-  while (!corpusLookups.has(index) && !readPapers(index, reading, PAPERS_PER_CHUNK)) await new Promise((resolve) => setImmediate(resolve));
-  if (!corpusLookups.has(index)) finishLookup(index, reading);
+export function prepareNameLookup(index: TitledTexts): Promise<void> {
+  return corpusLookups.prepare(index);
 }
 
 function normaliseTimes(text: string): string {
@@ -130,8 +106,7 @@ const DESCRIPTIVE_SUFFIX = /-(style|like|based|sized|size|type|level|scale|ish)$
 function isKnown(name: string, index: TitledTexts): boolean {
   const bare = name.replace(/'s$/i, '').replace(DESCRIPTIVE_SUFFIX, '');
   if (bare === '' || inCorpus(bare, index)) return true;
-  // "LLMs" where the corpus writes "LLM" (and the reverse, in acronymInCorpus).
-  if (/^[A-Z]{2,}s$/.test(bare) && inCorpus(bare.slice(0, -1), index)) return true;
+  if (/^[A-Z]{2,}s$/.test(bare) && acronymInCorpus(bare, index)) return true;
   if (!bare.includes('-')) return false;
   // "GPT-4-translated" → "GPT-4": drop descriptive tails, then every remaining name part must be known.
   const parts = bare.split('-');
@@ -203,8 +178,11 @@ function acronyms(question: string): Array<{ name: string; offset: number }> {
   return [...question.matchAll(/(?<![A-Za-z0-9-])([A-Z]{2,6})s?(?![A-Za-z0-9-])/g)].map((match) => ({ name: match[1]!, offset: match.index ?? 0 }));
 }
 
-/** The corpus may write an acronym in the plural ("LLMs", "GANs"). */
-const acronymInCorpus = (acronym: string, index: TitledTexts) => inCorpus(acronym, index) || inCorpus(`${acronym}s`, index);
+/** An acronym is found in the singular or the plural, whichever the question and the corpus use ("LLM", "LLMs"). */
+function acronymInCorpus(acronym: string, index: TitledTexts): boolean {
+  const singular = acronym.replace(/s$/, '');
+  return inCorpus(singular, index) || inCorpus(`${singular}s`, index);
+}
 
 export interface UnknownName {
   name: string;

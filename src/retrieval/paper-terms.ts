@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { splitSentences } from '../corpus/sentences.ts';
 import type { ServedIndex } from '../index/served-index.ts';
 import { analyze } from '../text/terms.ts';
+import { SlicedDerivation } from '../util/sliced-derivation.ts';
 
 /**
  * What each paper's text holds in analysed terms: the term sets and adjacent-term pairs
@@ -31,7 +32,6 @@ export interface CorpusTerms {
   termsOf(paperId: string): PaperTerms | undefined;
 }
 
-const cache = new WeakMap<ServedIndex, CorpusTerms>();
 /** Papers whose term data stays in memory: a few queries' worth of candidates. */
 const PAPERS_CACHED = 5000;
 
@@ -62,76 +62,47 @@ export function paperTerms(title: string, abstract: string): PaperTerms {
   };
 }
 
-/** Document frequencies counted so far for an index whose statistics are being prepared. */
-interface Counting {
-  documentFrequency: Map<string, number>;
-  nextPaper: number;
-}
+/** Papers counted between yields when prepared ahead: ~30 ms of work on these machines. */
+const PAPERS_PER_SLICE = 500;
 
-const counting = new WeakMap<ServedIndex, Counting>();
-
-/** Counts up to `limit` more papers; true when every paper is counted. */
-function countPapers(index: ServedIndex, state: Counting, limit: number): boolean {
-  const end = Math.min(index.papers.length, state.nextPaper + limit);
-  for (; state.nextPaper < end; state.nextPaper++) {
-    const paper = index.papers[state.nextPaper]!;
-    for (const term of new Set([...analyze(paper.title), ...analyze(paper.abstract)])) state.documentFrequency.set(term, (state.documentFrequency.get(term) ?? 0) + 1);
-  }
-  return state.nextPaper >= index.papers.length;
-}
-
-function countingFor(index: ServedIndex): Counting {
-  let state = counting.get(index);
-  if (!state) {
-    state = { documentFrequency: new Map(), nextPaper: 0 };
-    counting.set(index, state);
-  }
-  return state;
-}
-
-function finish(index: ServedIndex, documentFrequency: Map<string, number>): CorpusTerms {
-  const byPaper = new LRUCache<string, PaperTerms>({ max: PAPERS_CACHED });
-  const terms: CorpusTerms = {
-    documentFrequency,
-    paperCount: index.papers.length,
-    termsOf(paperId) {
-      const cached = byPaper.get(paperId);
-      if (cached) return cached;
-      const paper = index.paperById.get(paperId);
-      if (!paper) return undefined;
-      const made = paperTerms(paper.title, paper.abstract);
-      byPaper.set(paperId, made);
-      return made;
+const corpusStatistics = new SlicedDerivation<ServedIndex, ServedIndex['papers'][number], Map<string, number>, CorpusTerms>(
+  {
+    items: (index) => index.papers,
+    start: () => new Map(),
+    add(documentFrequency, paper) {
+      for (const term of new Set([...analyze(paper.title), ...analyze(paper.abstract)])) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
     },
-  };
-  cache.set(index, terms);
-  counting.delete(index);
-  return terms;
-}
+    finish(index, documentFrequency) {
+      const byPaper = new LRUCache<string, PaperTerms>({ max: PAPERS_CACHED });
+      return {
+        documentFrequency,
+        paperCount: index.papers.length,
+        termsOf(paperId) {
+          const cached = byPaper.get(paperId);
+          if (cached) return cached;
+          const paper = index.paperById.get(paperId);
+          if (!paper) return undefined;
+          const made = paperTerms(paper.title, paper.abstract);
+          byPaper.set(paperId, made);
+          return made;
+        },
+      };
+    },
+  },
+  PAPERS_PER_SLICE,
+);
 
 export function corpusTerms(index: ServedIndex): CorpusTerms {
-  const terms = cache.get(index);
-  if (terms) return terms;
-  // A question before the background preparation is done finishes it here, from where it is.
-  const state = countingFor(index);
-  countPapers(index, state, Infinity);
-  return finish(index, state.documentFrequency);
+  return corpusStatistics.get(index);
 }
-
-/** Papers counted between yields: ~30 ms of work on these machines. */
-const PAPERS_PER_SLICE = 500;
 
 /**
  * `corpusTerms` made in slices, yielding to the event loop between them: counting 100k
  * papers' terms takes ~5.6 s, which a new index going live must not take from the
  * requests being served.
  */
-export async function prepareCorpusTerms(index: ServedIndex): Promise<void> {
-  // Not one slice before the caller goes on: the swap that starts this is on the start-up path.
-  await new Promise((resolve) => setImmediate(resolve));
-  const state = countingFor(index);
-  while (!cache.has(index) && !countPapers(index, state, PAPERS_PER_SLICE)) await new Promise((resolve) => setImmediate(resolve));
-  if (!cache.has(index)) finish(index, state.documentFrequency);
+export function prepareCorpusTerms(index: ServedIndex): Promise<void> {
+  return corpusStatistics.prepare(index);
 }
 
 /** Inverse document frequency of an analysed term; unseen terms get the highest weight. */
