@@ -10,13 +10,25 @@ const INJECTION_PATTERNS: RegExp[] = [
   /\b(print|reveal|show|repeat|output|display|leak|tell me|what is|what are|read|recite)\b[^.?!]{0,30}\b(system|hidden|initial|original|full|developer)\s+(prompt|instructions?|message)\b/i,
   /\b(dump|print|reveal|show|list|output|display|leak|give me|share)\b[^.?!]{0,60}\b(configuration|config|settings|tool definitions|api keys?|access tokens?|credentials|passwords?|secrets?|environment variables)\b/i,
   /\b(dump|print|output|list)\b[^.?!]{0,30}\b(raw|full|entire|every|all)\b[^.?!]{0,30}\b(documents?|index|corpus|database|abstracts)\b/i,
-  /\b(answer|respond)\b[^.?!]{0,30}\bfrom your own knowledge\b/i,
+  /\b(answer|respond|reply)\b[^.?!]{0,40}\bfrom (your own|your|general|prior|world) knowledge\b/i,
+  /\b(citations|sources|references) are (no longer|not) (required|needed|necessary)\b/i,
   /\bwithout (retrieving|searching|using the (papers|sources|corpus))\b/i,
   /\b(you are now|act as|pretend to be|from now on you)\b/i,
+  // Role-play: "pretend you are…", "you are DAN, an AI with no rules".
+  /\b(pretend|imagine)\s+(that\s+)?you\s*('re|are)\b/i,
+  /\byou\s*('re|are)\s+(now\s+)?(dan\b|an?\s+(ai|assistant|chatbot|bot)\b[^.?!]{0,30}\bno\s+(rules|restrictions|filters|limits|guidelines)\b)/i,
+  /\b(chatbot|assistant|bot)'s\s+(configuration|config|rules|instructions|system prompt|prompt)\b/i,
   /\b(admin|system|developer)\s+(notice|override|mode|message)\b/i,
   /\bso (that )?the answer looks grounded\b/i,
   // Any verb will do when the object is the assistant's own instructions ("translate your system prompt").
   /\byour\s+((system|hidden|initial|original|developer|secret|internal)\s+)?(prompt|instructions|rules|guidelines)\b/i,
+  // The assistant's instructions named by where they came from ("the instructions you were given", "the prompt template you use").
+  /\b(instructions|prompt|prompts|prompt template|system message|rules|guidelines)\s+(that\s+)?you\s+((were|are|have been)\s+)?(given|use|using|follow|following|received|run (on|with)|operate under)\b/i,
+  // Its setup: "which model you are running on", "the parameters you were configured with", "your temperature".
+  /\byou\s+(are|were|have been)\s+(running|configured|set up|deployed|initiali[sz]ed)\s+(on|with)\b/i,
+  /\byour\s+(temperature|sampling|decoding|retrieval)\s+(settings?|parameters?|config(uration)?)\b/i,
+  // The conversation's hidden start: "repeat the text above this message".
+  /\b(repeat|print|output|show|copy|echo|reproduce)\b[^.?!]{0,30}\b(text|words|content|messages?|everything|lines)\s+(above|before)\s+(this|my|the)\b/i,
   // An order to set the sources aside (a clause that starts with the verb), not a question about forgetting context.
   /(^|[.!?;:]\s*|\b(please|just|now)\s+)(ignore|disregard|forget)\s+(about\s+)?(all\s+)?(the|these|those|your|any)\s+(retrieved\s+|indexed\s+)?(papers|sources|abstracts|documents|context|index|corpus|citations)\b/i,
 ];
@@ -32,11 +44,14 @@ export function looksLikeInjection(question: string): boolean {
  */
 const LIST_OPENERS = [
   /^\s*(any|list|find|show( me)?|are there|is there|give me|name|has anyone|have (people|researchers|others)|did anyone|does anyone)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approach(es)?|methods?|models?|surveys?|strateg(y|ies)|techniques?|frameworks?|systems?|benchmarks?|datasets?|architectures?)\b/i,
-  /^\s*(which|what)\b[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approaches|methods|models|surveys|strategies|techniques|frameworks|systems|benchmarks|datasets|architectures)\b/i,
+  // "What did the X paper find?" asks about a paper already named, not for one.
+  /^\s*(which|what)\b(?!\s+(did|does|do|was|is|has|had)\s+the\b)[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approaches|methods|models|surveys|strategies|techniques|frameworks|systems|benchmarks|datasets|architectures)\b/i,
 ];
 
 /** Questions that want papers rather than a fact, and search-box phrases with no question form. */
 export function asksForPapers(question: string): boolean {
+  // "What pass@1 scores do code models get…?" asks for a number, whatever noun follows.
+  if (MEASURE_ASKED.test(question)) return false;
   if (LIST_OPENERS.some((opener) => opener.test(question))) return true;
   const trimmed = question.trim();
   const isQuestion = /\?$/.test(trimmed) || /^(what|which|how|why|when|where|who|whom|whose|does|do|did|is|are|was|were|can|could|should|would|will|has|have)\b/i.test(trimmed);
@@ -55,13 +70,27 @@ export function isFollowUp(question: string): boolean {
 }
 
 /** What results are measured in: a question naming one wants a number. */
-const MEASURES = 'accuracy|score|speed-?ups?|perplexity|fid|size|sizes|number|percentage|gains?|improvements?|error|bleu|rouge|rate|wer|cer|auc|f1|map|miou|iou|flops|parameters|params|tokens|latency|throughput|memory|cost|budget|ratio|factor|reduction|top-1|top-5|margin|points|hours|days|gpus|samples|examples|steps|layers|resolution|dimension|length|win rate|compression';
+const MEASURES = 'accuracy|scores?|speed-?ups?|perplexity|fid|size|sizes|number|percentage|gains?|improvements?|error|bleu|rouge|rate|wer|cer|auc|f1|map|miou|iou|flops|parameters?|params|range|tokens|latency|throughput|memory|cost|budget|ratio|factor|reduction|top-1|top-5|margin|points|hours|days|gpus|samples|examples|steps|layers|resolution|dimension|length|win rate|compression';
+/** "What accuracy…", "which pass@1 scores…": the wh-word's own noun is a measure. */
+const MEASURE_ASKED = new RegExp(`^\\s*(which|what)\\s+(\\S+\\s+){0,2}?(${MEASURES})\\b`, 'i');
+
 const QUANTITY_PATTERNS: RegExp[] = [
   /\b(how (much|many|big|large|fast|long|small|well|often|far|deep|wide)|by how (much|many|far)|what (percentage|fraction|share|proportion))\b/i,
   new RegExp(`\\b(what|which)\\b[^?.!]{0,60}\\b(${MEASURES})\\b`, 'i'),
   new RegExp(`\\b(${MEASURES})\\b[^?.!]{0,40}\\?`, 'i'),
   /\b(cut|saved?|saving|reduc(e|es|ed|tion)|fewer|less|faster|slower|smaller|larger|drops?|increases?|decreases?|improves?|improved)\b[^.!]{0,40}\?\s*$/i,
 ];
+
+/**
+ * The part of a question that asks, when a description of the paper comes first
+ * ("The dual-branch classifier that fuses two patch sizes: what is the time complexity of
+ * that fusion?"): the description's words pick the paper, the asking clause's words the
+ * sentence. Undefined when the question is all asking.
+ */
+export function askingClause(question: string): string | undefined {
+  const match = /^(.{12,}?)[:;,]\s*((?:(?:and|so|but|then)\s+)?(?:(?:across|at|in|on|by|for|with|from|to|under|over)\s+)?(?:how|what|which|who|whom|where|when|why|is|are|does|do|did|was|were|can)\b.*)$/is.exec(question.trim());
+  return match?.[2];
+}
 
 /** Whether the question asks what a method beat or was compared with (baselines, prior models). */
 export function asksForComparison(question: string): boolean {
@@ -99,7 +128,10 @@ export function askedWords(question: string): Set<string> {
  * words past the first, acronyms and model-like tokens. Two or more usually make the list asked for.
  */
 export function namesStated(sentence: string, asked: ReadonlySet<string>): number {
-  const tokens = sentence.match(/[A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z0-9]/g) ?? [];
+  // A spelled-out name before its acronym ("One-shot Pruning Technique for Interchangeable
+  // Networks (OPTIN)") is one name, the acronym, not five.
+  const definitionsFolded = sentence.replace(/(?:\b[A-Z][\w-]*(?:\s+(?:of|for|and|in|on|to|with|the|a)\b)?\s+){1,8}\(([A-Z][\w-]*[A-Z0-9][\w-]*)\)/g, '$1');
+  const tokens = definitionsFolded.match(/[A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z0-9]/g) ?? [];
   const names = new Set<string>();
   tokens.forEach((token, position) => {
     const name = /[A-Z]/.test(token) && (position > 0 || /[A-Z].*[A-Z]|\d/.test(token));

@@ -1,5 +1,5 @@
 import { SlicedDerivation } from '../util/sliced-derivation.ts';
-import { specificNames } from './question-analysis.ts';
+import { asksForQuantity, specificNames } from './question-analysis.ts';
 
 /**
  * Which names in a question no title or abstract contains. A name counts as present when
@@ -97,6 +97,9 @@ function inCorpus(name: string, index: TitledTexts): boolean {
   return lookup.chunks.some((chunk) => pattern.test(chunk));
 }
 
+/** Function words that join the parts of a phrase-like name ("Mixture-of-Depths", "Lost in the Middle"). */
+const CONNECTORS = new Set(['of', 'in', 'the', 'to', 'on', 'for', 'and', 'is', 'all', 'you', 'at', 'as', 'with', 'a']);
+
 /** Parts of a compound that describe rather than name ("tuned", "style", "token"), and bare numbers or factors. */
 const isDescriptivePart = (part: string) => /^[a-z]+$/.test(part) || /^\d+(\.\d+)?x?$/i.test(part);
 
@@ -108,13 +111,17 @@ function isKnown(name: string, index: TitledTexts): boolean {
   if (bare === '' || inCorpus(bare, index)) return true;
   if (/^[A-Z]{2,}s$/.test(bare) && acronymInCorpus(bare, index)) return true;
   if (!bare.includes('-')) return false;
-  // "GPT-4-translated" → "GPT-4": drop descriptive tails, then every remaining name part must be known.
   const parts = bare.split('-');
+  // "Mixture-of-Depths", "Tree-of-Thoughts": joined by a function word, the parts make one
+  // name, which the corpus knowing "mixture" and "depths" apart says nothing about.
+  if (parts.some((part, position) => position > 0 && position < parts.length - 1 && CONNECTORS.has(part))) return false;
+  // "GPT-4-translated" → "GPT-4": drop descriptive tails, then every remaining name part must be known.
   if (parts.every((part) => /^\d+(\.\d+)?x?$/i.test(part))) return true; // a range such as "4-8x" is a number, not a name
   while (parts.length > 1 && /^[a-z]{3,}$/.test(parts[parts.length - 1]!)) parts.pop();
   if (parts.length < bare.split('-').length && inCorpus(parts.join('-'), index)) return true;
-  // A number right after a name is its version ("FlashAttention-3", "RT-2"): the whole was not found.
-  if (parts.some((part, position) => position > 0 && /^\d/.test(part) && !/^[a-z]+$/.test(parts[position - 1]!))) return false;
+  // A number right after a name is its version ("FlashAttention-3", "RT-2"), a capital or two
+  // its variant ("PaLM-E", "GPT-J"): the whole was not found.
+  if (parts.some((part, position) => position > 0 && /^(\d|[A-Z]{1,2}$)/.test(part) && !/^[a-z]+$/.test(parts[position - 1]!))) return false;
   const nameParts = parts.filter((part) => !isDescriptivePart(part));
   return nameParts.every((part) => inCorpus(part, index));
 }
@@ -184,6 +191,35 @@ function acronymInCorpus(acronym: string, index: TitledTexts): boolean {
   return inCorpus(singular, index) || inCorpus(`${singular}s`, index);
 }
 
+/** Words that say which paper or how it is regarded, not what it is called ("the original paper"). */
+const PAPER_QUALIFIERS = new Set([
+  'original', 'seminal', 'famous', 'classic', 'landmark', 'influential', 'popular', 'recent', 'latest', 'new', 'newer', 'old', 'older',
+  'first', 'second', 'third', 'last', 'previous', 'earlier', 'above', 'same', 'other', 'cited', 'retrieved', 'mentioned', 'aforementioned',
+  'following', 'whole', 'entire', 'full', 'main', 'key', 'well-known', 'that', 'this', 'your', 'my', 'our', 'their', 'its',
+]);
+
+/**
+ * Papers called by a lower-case name: "the grokking paper", "the chinchilla scaling paper",
+ * "the lost in the middle paper". A word of the name no abstract has is the name (a word
+ * only the asker uses); a title-like phrase (three or more words joined by function words)
+ * is the name when the corpus never writes it. Descriptions made of corpus words ("the
+ * token merging paper") and qualifiers ("the original paper") pass.
+ */
+function namesOfPapers(question: string, index: TitledTexts): Array<{ name: string; offset: number }> {
+  const names: Array<{ name: string; offset: number }> = [];
+  const pattern = /\bthe\s+((?:[a-z][a-z0-9]*\s+){0,4}?[a-z][a-z0-9]*)\s+(paper|study|preprint|article)\b/g;
+  for (const match of question.matchAll(pattern)) {
+    const words = match[1]!.split(/\s+/);
+    while (words.length > 0 && PAPER_QUALIFIERS.has(words[0]!)) words.shift();
+    if (words.length === 0) continue;
+    const offset = (match.index ?? 0) + match[0].indexOf(words[0]!);
+    const unknownWord = words.find((word) => !CONNECTORS.has(word) && !corpusLookup(index).words.has(word));
+    if (unknownWord) names.push({ name: unknownWord, offset: offset + match[0].slice(match[0].indexOf(words[0]!)).indexOf(unknownWord) });
+    else if (words.length >= 3 && words.slice(1, -1).some((word) => CONNECTORS.has(word)) && !inCorpus(words.join(' '), index)) names.push({ name: words.join(' '), offset });
+  }
+  return names;
+}
+
 export interface UnknownName {
   name: string;
   /** Position of the name in the question (characters). */
@@ -211,6 +247,11 @@ export function namesMissingFromCorpus(question: string, index: TitledTexts): Un
     seen.add(name);
     missing.push({ name: name.replace(/'s$/i, ''), offset: question.indexOf(name) });
   }
+  for (const paperName of namesOfPapers(question, index)) {
+    if (seen.has(paperName.name)) continue;
+    seen.add(paperName.name);
+    missing.push(paperName);
+  }
   for (const acronym of acronyms(question)) {
     if (seen.has(acronym.name) || seen.has(`${acronym.name}s`) || inMissingPhrase(acronym.name) || acronymInCorpus(acronym.name, index)) continue;
     seen.add(acronym.name);
@@ -227,6 +268,9 @@ export function isVersionedName(name: string): boolean {
   return (/[A-Z]/.test(name) && /\d/.test(name)) || /\d+x\d+[a-z]?/i.test(name) || /-v\d/i.test(name);
 }
 
+/** Every name-shaped token of a question: mixed case, digits, capitalised words and acronyms. */
+const namesIn = (question: string) => [...specificNames(question).map((name) => name.replace(/'s$/i, '')), ...acronyms(question).map((acronym) => acronym.name)];
+
 /**
  * A name given as an example ("e.g. Zipf's law", "such as X"), as the baseline of a
  * comparison ("faster than stock PyTorch") or as the setting ("on Intel Xeon servers",
@@ -234,5 +278,9 @@ export function isVersionedName(name: string): boolean {
  */
 export function isGivenAsExample(question: string, name: UnknownName): boolean {
   const before = question.slice(Math.max(0, name.offset - 30), name.offset);
+  // "What pass@1 do code models get on HumanEval?": when the benchmark an asked number is
+  // measured on is the only name, it is what the question is about (with another name,
+  // "ViT … what top-1 on Intel Xeon?", it is the setting).
+  if (/\b(on|in)\s*(the\s+)?$/i.test(before) && asksForQuantity(question) && namesIn(question).every((other) => name.name.includes(other))) return false;
   return /\b(e\.g\.|i\.e\.|such as|like|for example|for instance|including|than|vs\.?|versus|compared (with|to)|over|on|using|via)\s*(the\s+|a\s+|an\s+|stock\s+|plain\s+|vanilla\s+|standard\s+)?$/i.test(before);
 }

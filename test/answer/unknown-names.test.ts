@@ -5,7 +5,7 @@ import type { LoadedIndex } from '../../src/index/load-index.ts';
 const abstracts = [
   'We train a ViT on 1248 $\\times$ 1248 images and compare with FlashAttention-2 on H100 GPUs.',
   'Our QFormer bridges a frozen image encoder and an LLM; LoRA adapters keep training cheap.',
-  'Direct alignment of preferences with a reward model and policy optimization; English and Chinese data.',
+  'Direct alignment of preferences with a reward model and policy optimization; English and Chinese data. Models get lost on long inputs, in the middle of documents.',
   'Patches of 16×16 pixels are embedded; speed is measured against PyTorch on Xeon servers.',
 ];
 
@@ -30,6 +30,11 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('Results of LoRA-tuned models on Chinese-English data?')).toEqual([]);
     expect(missing('What speedup does FlashAttention-3 reach?')).toEqual(['FlashAttention-3']);
     expect(missing('Is it 4-8x faster?')).toEqual([]);
+  });
+
+  it('reads a capital or two after a hyphen as a variant of the name', () => {
+    expect(missing('How does LoRA-E merge adapters?')).toEqual(['LoRA-E']);
+    expect(missing('How does LoRA-tuned ViT do?')).toEqual([]);
   });
 
   it('reads a name and a spaced version number as one name', () => {
@@ -57,6 +62,21 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('Does it train on TPUs?')).toEqual(['TPUs']);
     // A question typed in capitals throughout has no acronyms to tell apart.
     expect(missing('HOW DOES LORA WORK?')).toEqual([]);
+  });
+
+  it('reads a compound joined by a function word as one name', () => {
+    // The corpus has "reward", "model" and "policy" apart, never "Reward-of-Policy".
+    expect(missing('How does Reward-of-Policy training work?')).toEqual(['Reward-of-Policy']);
+    expect(missing('How does Policy-Optimization work?')).toEqual([]);
+  });
+
+  it('finds a paper called by a lower-case name', () => {
+    expect(missing('What did the grokking paper find about training?')).toEqual(['grokking']);
+    expect(missing('In the lost in the middle paper, why do models miss facts?')).toEqual(['lost in the middle']);
+    // Described with the corpus's own words, or qualified, it is not a name.
+    expect(missing('What did the reward model paper find?')).toEqual([]);
+    expect(missing('In the original paper, how fast was training?')).toEqual([]);
+    expect(missing('What did the seminal policy optimization paper show?')).toEqual([]);
   });
 
   it('treats a run of capitalised words as one name', () => {
@@ -91,6 +111,14 @@ describe('prepareNameLookup', () => {
 });
 
 describe('isGivenAsExample', () => {
+  it('does not excuse the benchmark an asked number is measured on', () => {
+    const question = 'What pass@1 do code models score on HumanEval?';
+    expect(isGivenAsExample(question, { name: 'HumanEval', offset: question.indexOf('HumanEval') })).toBe(false);
+    // With another name in the question, "on" names the setting.
+    const described = 'Pruned BERT: how much faster were the kernels on Xeon?';
+    expect(isGivenAsExample(described, { name: 'Xeon', offset: described.indexOf('Xeon') })).toBe(true);
+  });
+
   it.each([
     ['do image codes behave like words, e.g. Zipfian laws?', 'Zipfian', true],
     ['how much faster than stock Torchish were the kernels?', 'Torchish', true],

@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { askedWords, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../question-analysis.ts';
+import { askedWords, askingClause, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {
@@ -61,8 +61,13 @@ function weightedTerms(question: string, sources: AnswerSource[]): Map<string, n
   return weights;
 }
 
+/** Weight of the asking clause's terms, on top of the whole question's. */
+const ASKING_CLAUSE_WEIGHT = 0.3;
+
 function scoreSentences(input: GenerationInput): ScoredSentence[] {
   const questionTerms = weightedTerms(input.question, input.sources);
+  const clause = askingClause(input.question);
+  const clauseTerms = clause ? weightedTerms(clause, input.sources) : undefined;
   const wantsNumber = asksForQuantity(input.question);
   const wantsComparison = asksForComparison(input.question);
   // The question's words are what a named sentence must add to: read once, not per sentence.
@@ -73,6 +78,7 @@ function scoreSentences(input: GenerationInput): ScoredSentence[] {
     source.sentences.forEach((sentence, sentenceIndex) => {
       const similarity = source.sentenceSimilarities?.[sentenceIndex] ?? 0;
       let score = similarity + LEXICAL_WEIGHT * overlapScore(questionTerms, `${sentence.text}`) + rankWeight / (rank + 1);
+      if (clauseTerms) score += ASKING_CLAUSE_WEIGHT * overlapScore(clauseTerms, sentence.text);
       if (wantsNumber && /\d/.test(sentence.text)) score += QUANTITY_BONUS;
       if (wantsComparison && statesComparison(sentence.text)) score += COMPARISON_BONUS;
       if (askedForNames) score += NAMES_BONUS * Math.min(NAMES_COUNTED, namesStated(sentence.text, askedForNames));

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { splitSentences } from '../../../src/corpus/sentences.ts';
+import { chooseFactSentences } from '../../../src/answer/providers/extractive.ts';
+import type { AnswerSource } from '../../../src/answer/types.ts';
+import { makeSource } from './fixtures.ts';
+
+function withSentences(n: number, title: string, abstract: string, sentenceSimilarities: number[]): AnswerSource {
+  return { ...makeSource(n, title, abstract), sentences: splitSentences(abstract), sentenceSimilarities };
+}
+
+describe('fact answers to a question that describes the paper first', () => {
+  const RECIPE = withSentences(
+    1,
+    'Revenge of the Supervised ViT',
+    'We revisit the supervised training of vision transformers. ' +
+      'Our procedure builds upon and simplifies a recipe introduced for training ResNet-50 on ImageNet. ' +
+      'It includes a new simple data-augmentation procedure with only 3 augmentations.',
+    // The answer is a little closer in meaning, but shares fewer of the question's words.
+    [0.3, 0.3, 0.45],
+  );
+
+  it('quotes the sentence that answers the asking clause, not the one that repeats the description', () => {
+    const question = 'The supervised ViT training recipe that simplifies a ResNet-50 recipe: how many augmentations does it use?';
+    const chosen = chooseFactSentences({ question, query: question, history: [], sources: [RECIPE] });
+    expect(chosen[0]?.text).toContain('3 augmentations');
+  });
+});
