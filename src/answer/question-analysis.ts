@@ -18,17 +18,23 @@ const INJECTION_PATTERNS: RegExp[] = [
   /\b(pretend|imagine)\s+(that\s+)?you\s*('re|are)\b/i,
   /\byou\s*('re|are)\s+(now\s+)?(dan\b|an?\s+(ai|assistant|chatbot|bot)\b[^.?!]{0,30}\bno\s+(rules|restrictions|filters|limits|guidelines)\b)/i,
   /\b(chatbot|assistant|bot)'s\s+(configuration|config|rules|instructions|system prompt|prompt)\b/i,
+  /\byou\s*('re|are)\b[^.?!]{0,60}\b(no|without)\s+(rules|restrictions|filters|limits|guidelines)\b/i,
+  /\bstay in character\b/i,
+  // Skipping the retrieval: "skip the paper-search step and just tell me".
+  /(^|[.!?;:,]\s*|\b(please|just|now)\s+)(skip|bypass|turn off|disable)\s+(the\s+)?(paper[- ]?)?(search|retrieval|lookup|citations?)(\s+step)?\b/i,
   /\b(admin|system|developer)\s+(notice|override|mode|message)\b/i,
   /\bso (that )?the answer looks grounded\b/i,
   // Any verb will do when the object is the assistant's own instructions ("translate your system prompt").
   /\byour\s+((system|hidden|initial|original|developer|secret|internal)\s+)?(prompt|instructions|rules|guidelines)\b/i,
   // The assistant's instructions named by where they came from ("the instructions you were given", "the prompt template you use").
-  /\b(instructions|prompt|prompts|prompt template|system message|rules|guidelines)\s+(that\s+)?you\s+((were|are|have been)\s+)?(given|use|using|follow|following|received|run (on|with)|operate under)\b/i,
+  /\b(instructions|prompt|prompts|prompt template|system message|rules|guidelines)\s+(that\s+)?you\s+((were|are|have been)\s+)?(given|use|using|follow|following|received|told|run (on|with)|operate under)\b/i,
+  /\b(first|initial|opening|earliest)\s+message\s+(that\s+)?you\b/i,
   // Its setup: "which model you are running on", "the parameters you were configured with", "your temperature".
   /\byou\s+(are|were|have been)\s+(running|configured|set up|deployed|initiali[sz]ed)\s+(on|with)\b/i,
   /\byour\s+(temperature|sampling|decoding|retrieval)\s+(settings?|parameters?|config(uration)?)\b/i,
   // The conversation's hidden start: "repeat the text above this message".
-  /\b(repeat|print|output|show|copy|echo|reproduce)\b[^.?!]{0,30}\b(text|words|content|messages?|everything|lines)\s+(above|before)\s+(this|my|the)\b/i,
+  /\b(repeat|print|output|show|copy|echo|reproduce)\b[^.?!]{0,30}\b(text|words|content|messages?|everything|lines)\s+(above\b|before\s+(this|my|the first)\b)/i,
+  /\b(paste|print|output|dump|show|reveal|repeat|copy|list)\b[^.?!]{0,60}\b(your\s+(context|context window|memory|conversation history)|(hidden|system|developer)\s+messages?)\b/i,
   // An order to set the sources aside (a clause that starts with the verb), not a question about forgetting context.
   /(^|[.!?;:]\s*|\b(please|just|now)\s+)(ignore|disregard|forget)\s+(about\s+)?(all\s+)?(the|these|those|your|any)\s+(retrieved\s+|indexed\s+)?(papers|sources|abstracts|documents|context|index|corpus|citations)\b/i,
 ];

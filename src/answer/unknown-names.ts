@@ -282,5 +282,5 @@ export function isGivenAsExample(question: string, name: UnknownName): boolean {
   // measured on is the only name, it is what the question is about (with another name,
   // "ViT … what top-1 on Intel Xeon?", it is the setting).
   if (/\b(on|in)\s*(the\s+)?$/i.test(before) && asksForQuantity(question) && namesIn(question).every((other) => name.name.includes(other))) return false;
-  return /\b(e\.g\.|i\.e\.|such as|like|for example|for instance|including|than|vs\.?|versus|compared (with|to)|over|on|using|via)\s*(the\s+|a\s+|an\s+|stock\s+|plain\s+|vanilla\s+|standard\s+)?$/i.test(before);
+  return /\b(e\.g\.|i\.e\.|such as|like|for example|for instance|including|than|vs\.?|versus|compared (with|to)|over|on|using|via|with)\s*(the\s+|a\s+|an\s+|stock\s+|plain\s+|vanilla\s+|standard\s+)?$/i.test(before);
 }

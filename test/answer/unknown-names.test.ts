@@ -111,6 +111,11 @@ describe('prepareNameLookup', () => {
 });
 
 describe('isGivenAsExample', () => {
+  it('excuses a tool the described method works with', () => {
+    const question = 'Driver detection that crops the face with YOLO: which dataset was used?';
+    expect(isGivenAsExample(question, { name: 'YOLO', offset: question.indexOf('YOLO') })).toBe(true);
+  });
+
   it('does not excuse the benchmark an asked number is measured on', () => {
     const question = 'What pass@1 do code models score on HumanEval?';
     expect(isGivenAsExample(question, { name: 'HumanEval', offset: question.indexOf('HumanEval') })).toBe(false);
