@@ -5,7 +5,7 @@ import { analyze } from '../text/terms.ts';
 import { processCitations } from './citations.ts';
 import { CANNOT_ANSWER } from './prompts.ts';
 import { ExtractiveAnswerProvider } from './providers/extractive.ts';
-import { looksLikeInjection } from './question-analysis.ts';
+import { looksLikeInjection } from './injection.ts';
 import type { AnswerSource, AskEvent, AskRequest, AskResult } from './types.ts';
 
 /** Shown with every keyword-only answer (and so in the chat, under the answer). */
