@@ -48,7 +48,8 @@ const INJECTION_PATTERNS: RegExp[] = [
  */
 const ASSISTANT_INTERNALS = 'prompts?|instructions?|rules|guidance|guidelines|guardrails|setup|configuration|config|settings|parameters|temperature|top[-_ ]?[pk]|tools?|functions?|schemas?|context|context window|memory|knowledge|training data|training knowledge|citation policy|values|retriever|embedding model|vector database';
 const ADDRESSED_INTERNALS: RegExp[] = [
-  new RegExp(`\\byour\\s+(\\S+\\s+){0,3}?(${ASSISTANT_INTERNALS})\\b`, 'i'),
+  // "your setup", "your own training knowledge", "your real values"; not "your model's memory".
+  new RegExp(`\\byour\\s+((own|full|exact|actual|real|hidden|current|internal|original|initial|secret|system|underlying|default|complete|entire|whole|personal)\\s+){0,2}(${ASSISTANT_INTERNALS})\\b`, 'i'),
   new RegExp(`\\b(${ASSISTANT_INTERNALS})\\s+(that\\s+|which\\s+)?(were|was|are|have been)?\\s*(you|it)\\s+((were|are|have been|was)\\s+)?(given|told|use|using|follow|received|able to|can|have|run|running|configured|set)\\b`, 'i'),
   new RegExp(`\\b(${ASSISTANT_INTERNALS})\\s+(were|was|are)\\s+you\\s+(given|told|using|running|following)\\b`, 'i'),
   new RegExp(`\\b(what|which)\\s+(\\S+\\s+){0,4}?(${ASSISTANT_INTERNALS})\\s+(\\S+\\s+){0,3}?(can|do|did|are|were)\\s+you\\s+(call|use|using|follow|run|running|given|have)\\b`, 'i'),
@@ -60,14 +61,15 @@ const ADDRESSED_INTERNALS: RegExp[] = [
   /<\/?\s*(system|context|instructions?|developer)\s*>/i,
   /\byou\s+personally\b/i,
   /\b(part|parts|text|messages?)\s+of\s+(this|the|our)\s+(conversation|chat)\b/i,
-  /\bhidden\s+(text|part|content|scratchpad|reasoning|chain of thought|notes)\b/i,
+  /\bhidden\s+(text|part|content|scratchpad|notes)\b[^.?!]{0,40}\b(before|above|from me|you|your)\b/i,
   /\b(were|was)\s+you\s+(told|instructed|asked)\s+(not\s+)?to\b/i,
-  /\bother users\b/i,
+  /\bother users'?\s+(ask|asked|questions?|messages?|conversations?|chats?|said|wrote)\b/i,
   // Citations made up, or dropped from the answers.
   /\b(invent|make up|fabricate)\b[^.?!]{0,50}\b(citations|references|paper titles|sources)\b/i,
   /\b(drop|remove|omit|leave out|stop adding)\b[^.?!]{0,30}\b(citations|references|reference markers)\b[^.?!]{0,30}\byour\b/i,
   /\b(answer|respond|reply|write)\b[^.?!]{0,40}\b(with no|without( any)?)\s+(citations|sources|references)\b/i,
-  /\brole-?play\b/i,
+  /\brole-?play\s+as\b|\blet'?s\s+(do\s+a\s+)?role-?play\b/i,
+  /\b(unfiltered|uncensored|unrestricted|jailbroken)\s+(ai|assistant|chatbot|bot|model|version)\b/i,
 ];
 
 export function looksLikeInjection(question: string): boolean {

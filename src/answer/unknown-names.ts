@@ -195,7 +195,7 @@ function acronymInCorpus(acronym: string, index: TitledTexts): boolean {
 const PAPER_QUALIFIERS = new Set([
   'original', 'seminal', 'famous', 'classic', 'landmark', 'influential', 'popular', 'recent', 'latest', 'new', 'newer', 'old', 'older',
   'first', 'second', 'third', 'last', 'previous', 'earlier', 'above', 'same', 'other', 'cited', 'retrieved', 'mentioned', 'aforementioned',
-  'following', 'whole', 'entire', 'full', 'main', 'key', 'well-known', 'that', 'this', 'your', 'my', 'our', 'their', 'its',
+  'following', 'whole', 'entire', 'full', 'main', 'key', 'that', 'this', 'your', 'my', 'our', 'their', 'its',
 ]);
 
 /**
@@ -207,15 +207,16 @@ const PAPER_QUALIFIERS = new Set([
  */
 function namesOfPapers(question: string, index: TitledTexts): Array<{ name: string; offset: number }> {
   const names: Array<{ name: string; offset: number }> = [];
-  const pattern = /\bthe\s+((?:[a-z][a-z0-9]*\s+){0,4}?[a-z][a-z0-9]*)\s+(paper|study|preprint|article)\b/g;
+  const pattern = /\bthe\s+((?:[a-z][a-z0-9]*\s+){0,4}?[a-z][a-z0-9]*)\s+(paper|study|preprint|article)\b/dg;
   for (const match of question.matchAll(pattern)) {
-    const words = match[1]!.split(/\s+/);
-    while (words.length > 0 && PAPER_QUALIFIERS.has(words[0]!)) words.shift();
+    const phraseStart = match.indices![1]![0];
+    const words = [...match[1]!.matchAll(/\S+/g)].map((word) => ({ text: word[0], offset: phraseStart + word.index! }));
+    while (words.length > 0 && PAPER_QUALIFIERS.has(words[0]!.text)) words.shift();
     if (words.length === 0) continue;
-    const offset = (match.index ?? 0) + match[0].indexOf(words[0]!);
-    const unknownWord = words.find((word) => !CONNECTORS.has(word) && !corpusLookup(index).words.has(word));
-    if (unknownWord) names.push({ name: unknownWord, offset: offset + match[0].slice(match[0].indexOf(words[0]!)).indexOf(unknownWord) });
-    else if (words.length >= 3 && words.slice(1, -1).some((word) => CONNECTORS.has(word)) && !inCorpus(words.join(' '), index)) names.push({ name: words.join(' '), offset });
+    const unknownWord = words.find((word) => !CONNECTORS.has(word.text) && !corpusLookup(index).words.has(word.text));
+    const texts = words.map((word) => word.text);
+    if (unknownWord) names.push({ name: unknownWord.text, offset: unknownWord.offset });
+    else if (texts.length >= 3 && texts.slice(1, -1).some((word) => CONNECTORS.has(word)) && !inCorpus(texts.join(' '), index)) names.push({ name: texts.join(' '), offset: words[0]!.offset });
   }
   return names;
 }

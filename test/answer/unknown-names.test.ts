@@ -72,6 +72,8 @@ describe('namesMissingFromCorpus', () => {
 
   it('finds a paper called by a lower-case name', () => {
     expect(missing('What did the grokking paper find about training?')).toEqual(['grokking']);
+    const named = namesMissingFromCorpus('So what did the grokking paper find?', index)[0];
+    expect(named && 'So what did the grokking paper find?'.slice(named.offset, named.offset + named.name.length)).toBe('grokking');
     expect(missing('In the lost in the middle paper, why do models miss facts?')).toEqual(['lost in the middle']);
     // Described with the corpus's own words, or qualified, it is not a name.
     expect(missing('What did the reward model paper find?')).toEqual([]);
