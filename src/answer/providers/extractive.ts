@@ -48,26 +48,31 @@ function overlapScore(questionTerms: Map<string, number>, sentence: string): num
   return total === 0 ? 0 : matched / total;
 }
 
-/** Rarer question words say more about which sentence holds the answer. */
-function weightedTerms(question: string, sources: AnswerSource[]): Map<string, number> {
+type TermWeigher = (text: string) => Map<string, number>;
+
+/**
+ * Rarer question words say more about which sentence holds the answer: weights from how
+ * many of the sources hold each term, counted once per answer for every text weighed.
+ */
+function termWeigher(sources: readonly AnswerSource[]): TermWeigher {
   const documentFrequency = new Map<string, number>();
   for (const source of sources) {
     for (const term of new Set(analyze(`${source.title} ${source.abstract}`))) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
-  const weights = new Map<string, number>();
-  for (const term of analyze(question)) {
-    weights.set(term, Math.log(1 + (sources.length + 1) / (1 + (documentFrequency.get(term) ?? 0))));
-  }
-  return weights;
+  return (text) => {
+    const weights = new Map<string, number>();
+    for (const term of analyze(text)) weights.set(term, Math.log(1 + (sources.length + 1) / (1 + (documentFrequency.get(term) ?? 0))));
+    return weights;
+  };
 }
 
 /** Weight of the asking clause's terms, on top of the whole question's. */
 const ASKING_CLAUSE_WEIGHT = 0.3;
 
-function scoreSentences(input: GenerationInput): ScoredSentence[] {
-  const questionTerms = weightedTerms(input.question, input.sources);
+function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher(input.sources)): ScoredSentence[] {
+  const questionTerms = weigh(input.question);
   const clause = askingClause(input.question);
-  const clauseTerms = clause ? weightedTerms(clause, input.sources) : undefined;
+  const clauseTerms = clause ? weigh(clause) : undefined;
   const wantsNumber = asksForQuantity(input.question);
   const wantsComparison = asksForComparison(input.question);
   // The question's words are what a named sentence must add to: read once, not per sentence.
@@ -94,10 +99,11 @@ function scoreSentences(input: GenerationInput): ScoredSentence[] {
  * half of a two-part question). Empty when the sources have no sentences.
  */
 export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
-  const ranked = scoreSentences(input);
+  const weigh = termWeigher(input.sources);
+  const ranked = scoreSentences(input, weigh);
   const best = ranked[0];
   if (!best) return [];
-  const questionTerms = weightedTerms(input.question, input.sources);
+  const questionTerms = weigh(input.question);
   const totalWeight = [...questionTerms.values()].reduce((sum, weight) => sum + weight, 0) || 1;
   const covered = new Set(analyze(best.text));
   const chosen: ScoredSentence[] = [best];
