@@ -60,7 +60,8 @@ const ADDRESSED_INTERNALS: RegExp[] = [
   /\bhidden\s+(text|part|content|scratchpad|notes)\b[^.?!]{0,40}\b(before|above|from me|you|your)\b/i,
   /\b(were|was)\s+you\s+(told|instructed|asked)\s+(not\s+)?to\b/i,
   /\bother users'?\s+(ask|asked|questions?|messages?|conversations?|chats?|said|wrote)\b/i,
-  // Citations made up, or dropped from the answers.
+  // Citations made up, or dropped from the answers; a paper the user asks to be treated as indexed is made up too.
+  /(^|[.!?;:,]\s*|\b(please|just|now|first|and)\s+)(pretend|imagine|assume|suppose|act as if|let'?s say)\b[^.?!]{0,30}\b(your|the|this)\s+(corpus|index|database|library|collection|paper collection|sources)\s+(also\s+)?(contains?|has|have|includes?|holds?|had)\b/i,
   /\b(invent|make up|fabricate)\b[^.?!]{0,50}\b(citations|references|paper titles|sources)\b/i,
   /\b(drop|remove|omit|leave out|stop adding)\b[^.?!]{0,30}\b(citations|references|reference markers)\b[^.?!]{0,30}\byour\b/i,
   /\b(answer|respond|reply|write)\b[^.?!]{0,40}\b(with no|without( any)?)\s+(citations|sources|references)\b/i,

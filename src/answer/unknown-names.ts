@@ -15,7 +15,7 @@ export interface TitledTexts {
 
 interface CorpusLookup {
   /**
-   * Lower-cased titles and abstracts with every way of writing "times" turned into " x ",
+   * Lower-cased titles and abstracts in one notation (`normaliseNotation`),
    * joined a few hundred papers to a string: a name never spans two papers, and one string
    * of the whole corpus would cost ~0.5 s to join at 100k papers.
    */
@@ -42,7 +42,7 @@ const corpusLookups = new SlicedDerivation<TitledTexts, TitledTexts['papers'][nu
     items: (index) => index.papers,
     start: () => ({ chunks: [], words: new Set(), pending: [] }),
     add(reading, paper) {
-      const text = normaliseTimes(`${paper.title}\n${paper.abstract}`.toLowerCase());
+      const text = normaliseNotation(`${paper.title}\n${paper.abstract}`.toLowerCase());
       reading.pending.push(text);
       for (const word of text.split(/[^a-z0-9]+/)) if (word !== '') reading.words.add(word);
       if (reading.pending.length >= PAPERS_PER_CHUNK) joinPending(reading);
@@ -65,15 +65,24 @@ export function prepareNameLookup(index: TitledTexts): Promise<void> {
   return corpusLookups.prepare(index);
 }
 
-function normaliseTimes(text: string): string {
-  return text.replace(/\$?\\times\$?|×/g, ' x ');
+const MAGNITUDE_LETTERS: Record<string, string> = { thousand: 'k', million: 'm', billion: 'b', trillion: 't' };
+
+/**
+ * Lower-cased text with every way of writing "times" turned into " x " and spelled-out
+ * magnitudes into their letter ("8.3 billion" → "8.3b"), so "1248x1248" finds
+ * "1248 $\times$ 1248" and "8.3B" finds "8.3 billion parameters".
+ */
+function normaliseNotation(text: string): string {
+  return text
+    .replace(/\$?\\times\$?|×/g, ' x ')
+    .replace(/(\d)\s*-?\s*(thousand|million|billion|trillion)\b/g, (_match, digit: string, magnitude: string) => `${digit}${MAGNITUDE_LETTERS[magnitude]}`);
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** "Q-Former" → ["q", "former"]: letter runs and numbers, the separators dropped. */
 function nameParts(name: string): string[] {
-  return normaliseTimes(name.toLowerCase()).match(/[a-z]+|\d+(?:\.\d+)?/g) ?? [];
+  return normaliseNotation(name.toLowerCase()).match(/[a-z]+|\d+(?:\.\d+)?/g) ?? [];
 }
 
 /** ["q", "former"] → a pattern that also matches "qformer", "q former", "q_former". */

@@ -7,6 +7,7 @@ const abstracts = [
   'Our QFormer bridges a frozen image encoder and an LLM; LoRA adapters keep training cheap.',
   'Direct alignment of preferences with a reward model and policy optimization; English and Chinese data. Models get lost on long inputs, in the middle of documents.',
   'Patches of 16×16 pixels are embedded; speed is measured against PyTorch on Xeon servers.',
+  'We scale the model to 8.3 billion parameters and pretrain on 40 million documents.',
 ];
 
 /** Only `papers` is read by the name check. */
@@ -19,6 +20,12 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('What accuracy at 1248x1248 resolution?')).toEqual([]);
     expect(missing('How fast on 16x16 patches?')).toEqual([]);
     expect(missing('What accuracy at 1024x1024 resolution?')).toEqual(['1024x1024']);
+  });
+
+  it('finds model sizes written with a letter or a word: 8.3B, 8.3 billion', () => {
+    expect(missing('How was an 8.3B model trained?')).toEqual([]);
+    expect(missing('Which corpus of 40M documents?')).toEqual([]);
+    expect(missing('How was a 175B model trained?')).toEqual(['175B']);
   });
 
   it('finds names written with other separators or case', () => {
