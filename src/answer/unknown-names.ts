@@ -1,3 +1,5 @@
+import { englishWords } from '../text/english-words.ts';
+import { analyze } from '../text/terms.ts';
 import { SlicedDerivation } from '../util/sliced-derivation.ts';
 import { asksForQuantity, specificNames } from './question-analysis.ts';
 
@@ -230,6 +232,53 @@ function namesOfPapers(question: string, index: TitledTexts): Array<{ name: stri
   return names;
 }
 
+/** Stems of the corpus's words, built on first use (only lower-case subjects need them). */
+const corpusStems = new WeakMap<CorpusLookup, Set<string>>();
+
+function stemsOf(lookup: CorpusLookup): Set<string> {
+  let stems = corpusStems.get(lookup);
+  if (!stems) {
+    stems = new Set();
+    for (const word of lookup.words) for (const term of analyze(word)) stems.add(term);
+    corpusStems.set(lookup, stems);
+  }
+  return stems;
+}
+
+/**
+ * Whether the corpus has a word in some form: itself, its stem, as the start of a longer
+ * word ("backprop"), or as a compound with a corpus word for one half ("finetuning",
+ * "dataloaders").
+ */
+function wordInCorpus(word: string, lookup: CorpusLookup): boolean {
+  if (lookup.words.has(word)) return true;
+  const stems = stemsOf(lookup);
+  if (analyze(word).some((term) => stems.has(term))) return true;
+  for (let split = 3; split <= word.length - 3; split++) {
+    const [head, tail] = [word.slice(0, split), word.slice(split)];
+    if ((lookup.words.has(head) && (lookup.words.has(tail) || englishWords.has(tail))) || (englishWords.has(head) && lookup.words.has(tail))) return true;
+  }
+  for (const corpusWord of lookup.words) if (corpusWord.length > word.length && corpusWord.startsWith(word)) return true;
+  return false;
+}
+
+/**
+ * A system named in lower case as the subject of a question: the word right after its verb
+ * ("how does byol avoid collapse?", "how do wavenet's convolutions…") when no abstract has
+ * it in any form and it is no English word. An everyday word the papers do not use
+ * ("does shoestring pretraining…") is the asker's wording, not a name.
+ */
+function lowerCaseSubjects(question: string, index: TitledTexts): Array<{ name: string; offset: number }> {
+  const names: Array<{ name: string; offset: number }> = [];
+  const pattern = /\b(?:does|do|did|is|are|was|were|can|could|would|will|should|has|have|had)\s+(?:the\s+)?([a-z][a-z0-9]+)(?:'s)?(?=[\s?,])/dg;
+  for (const match of question.matchAll(pattern)) {
+    const word = match[1]!;
+    if (wordInCorpus(word, corpusLookup(index)) || englishWords.has(word)) continue;
+    names.push({ name: word, offset: match.indices![1]![0] });
+  }
+  return names;
+}
+
 export interface UnknownName {
   name: string;
   /** Position of the name in the question (characters). */
@@ -261,6 +310,11 @@ export function namesMissingFromCorpus(question: string, index: TitledTexts): Un
     if (seen.has(paperName.name)) continue;
     seen.add(paperName.name);
     missing.push(paperName);
+  }
+  for (const subject of lowerCaseSubjects(question, index)) {
+    if (seen.has(subject.name)) continue;
+    seen.add(subject.name);
+    missing.push(subject);
   }
   for (const acronym of acronyms(question)) {
     if (seen.has(acronym.name) || seen.has(`${acronym.name}s`) || inMissingPhrase(acronym.name) || acronymInCorpus(acronym.name, index)) continue;

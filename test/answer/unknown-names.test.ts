@@ -8,6 +8,7 @@ const abstracts = [
   'Direct alignment of preferences with a reward model and policy optimization; English and Chinese data. Models get lost on long inputs, in the middle of documents.',
   'Patches of 16×16 pixels are embedded; speed is measured against PyTorch on Xeon servers.',
   'We scale the model to 8.3 billion parameters and pretrain on 40 million documents.',
+  'Fine-tuning with backpropagation through a frozen tokenizer; the upsampling decoder is light.',
 ];
 
 /** Only `papers` is read by the name check. */
@@ -26,6 +27,19 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('How was an 8.3B model trained?')).toEqual([]);
     expect(missing('Which corpus of 40M documents?')).toEqual([]);
     expect(missing('How was a 175B model trained?')).toEqual(['175B']);
+  });
+
+  it('reads an unknown non-English word right after the verb as a system named in lower case', () => {
+    expect(missing('how does byol avoid collapse without negative pairs?')).toEqual(['byol']);
+    expect(missing("how do qwopnet's dilated convolutions grow the receptive field?")).toEqual(['qwopnet']);
+  });
+
+  it('leaves everyday words and forms of corpus words in that place alone', () => {
+    expect(missing('does shoestring pretraining work?')).toEqual([]);
+    expect(missing('how does neighbouring token merging help?')).toEqual([]);
+    expect(missing('does finetuning hurt, and does backprop cost memory?')).toEqual([]);
+    expect(missing('how does the upsampler work?')).toEqual([]);
+    expect(missing('do dataloaders that pad sentences waste compute?')).toEqual([]);
   });
 
   it('finds names written with other separators or case', () => {
