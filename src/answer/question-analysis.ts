@@ -60,6 +60,15 @@ export function askingClause(question: string): string | undefined {
   return match?.[2];
 }
 
+/**
+ * The noun phrase a which/what question asks for: "Which segmentation model does it use?"
+ * → "segmentation model"; undefined when there is none ("What is…", "How many…").
+ */
+export function askedThing(question: string): string | undefined {
+  const phrase = /\b(?:which|what)\s+((?:[\w-]+\s+){0,3}?)(?:do|does|did|is|are|was|were|has|have|had|can|could|would|will|should)\b/i.exec(question)?.[1]?.trim();
+  return phrase === '' ? undefined : phrase;
+}
+
 /** Whether the question asks what a method beat or was compared with (baselines, prior models). */
 export function asksForComparison(question: string): boolean {
   return /\b(beat|beats|outperform(s|ed)?|surpass(es|ed)?|better than|compare[sd]?|comparison|versus|vs\.?|against|baselines?|competitors?|prior (models|methods|work))\b/i.test(question);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askedWords, askingClause, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../../src/answer/question-analysis.ts';
+import { askedThing, askedWords, askingClause, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../../src/answer/question-analysis.ts';
 
 describe('asksForPapers', () => {
   it.each([
@@ -97,6 +97,18 @@ describe('questions asking which named things a paper used', () => {
     // A spelled-out acronym is one name, here the one asked about.
     expect(namesStated('We introduce the One-shot Pruning Technique for Interchangeable Networks (OPTIN) framework.', askedWords('Which segmentation model does OPTIN use?'))).toBe(0);
     expect(namesStated('We also show results using Mask2Former for semantic segmentation.', askedWords('Which segmentation model does OPTIN use?'))).toBe(1);
+  });
+});
+
+describe('askedThing', () => {
+  it('is the noun phrase a which/what question asks for', () => {
+    expect(askedThing('Which segmentation model does OPTIN use?')).toBe('segmentation model');
+    expect(askedThing('A search over TensorFlow primitives: which two simple changes did it keep?')).toBe('two simple changes');
+  });
+
+  it('is undefined when the wh-word asks for no thing', () => {
+    expect(askedThing('What is the time complexity of the fusion?')).toBeUndefined();
+    expect(askedThing('How many augmentations does it use?')).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { askedWords, askingClause, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../question-analysis.ts';
+import { askedThing, askedWords, askingClause, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {
@@ -68,11 +68,21 @@ function termWeigher(sources: readonly AnswerSource[]): TermWeigher {
 
 /** Weight of the asking clause's terms, on top of the whole question's. */
 const ASKING_CLAUSE_WEIGHT = 0.3;
+/**
+ * Weight of the words of the thing asked for ("which segmentation model", "which two simple
+ * changes"): the sentence that answers usually says what kind of thing it names
+ * ("…using Mask2Former for semantic segmentation"), while the paper's name and description
+ * fill the sentences around it.
+ */
+const ASKED_THING_WEIGHT = 0.15;
 
 function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher(input.sources)): ScoredSentence[] {
   const questionTerms = weigh(input.question);
   const clause = askingClause(input.question);
   const clauseTerms = clause ? weigh(clause) : undefined;
+  // In a follow-up the phrase often names what the conversation already settled ("which language pairs…").
+  const asked = input.history.length === 0 ? askedThing(input.question) : undefined;
+  const askedTerms = asked ? weigh(asked) : undefined;
   const wantsNumber = asksForQuantity(input.question);
   const wantsComparison = asksForComparison(input.question);
   // The question's words are what a named sentence must add to: read once, not per sentence.
@@ -84,6 +94,7 @@ function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher
       const similarity = source.sentenceSimilarities?.[sentenceIndex] ?? 0;
       let score = similarity + LEXICAL_WEIGHT * overlapScore(questionTerms, `${sentence.text}`) + rankWeight / (rank + 1);
       if (clauseTerms) score += ASKING_CLAUSE_WEIGHT * overlapScore(clauseTerms, sentence.text);
+      if (askedTerms) score += ASKED_THING_WEIGHT * overlapScore(askedTerms, sentence.text);
       if (wantsNumber && /\d/.test(sentence.text)) score += QUANTITY_BONUS;
       if (wantsComparison && statesComparison(sentence.text)) score += COMPARISON_BONUS;
       if (askedForNames) score += NAMES_BONUS * Math.min(NAMES_COUNTED, namesStated(sentence.text, askedForNames));
