@@ -133,7 +133,8 @@ function isKnown(name: string, index: TitledTexts): boolean {
   // A number right after a name is its version ("FlashAttention-3", "RT-2"), a capital or two
   // its variant ("PaLM-E", "GPT-J"): the whole was not found.
   if (parts.some((part, position) => position > 0 && /^(\d|[A-Z]{1,2}$)/.test(part) && !/^[a-z]+$/.test(parts[position - 1]!))) return false;
-  const nameParts = parts.filter((part) => !isDescriptivePart(part));
+  // A lower-case part the corpus lacks in every form and English lacks too names something ("laion-5b").
+  const nameParts = parts.filter((part) => !isDescriptivePart(part) || (/^[a-z]+$/.test(part) && !wordInCorpus(part, corpusLookup(index)) && !englishWords.has(part)));
   return nameParts.every((part) => inCorpus(part, index));
 }
 

@@ -34,6 +34,11 @@ describe('namesMissingFromCorpus', () => {
     expect(missing("how do qwopnet's dilated convolutions grow the receptive field?")).toEqual(['qwopnet']);
   });
 
+  it('reads a lower-case part that is neither in the corpus nor English as a name, even before a known size', () => {
+    expect(missing('How many documents are in qwopdata-40m?')).toEqual(['qwopdata-40m']);
+    expect(missing('Results of LoRA-tuned models on 40m-document corpora?')).toEqual([]);
+  });
+
   it('leaves everyday words and forms of corpus words in that place alone', () => {
     expect(missing('does shoestring pretraining work?')).toEqual([]);
     expect(missing('how does neighbouring token merging help?')).toEqual([]);
