@@ -10,6 +10,8 @@ import britishEnglish from 'dictionary-en-gb';
  */
 export interface EnglishWords {
   has(word: string): boolean;
+  /** Builds the dictionaries now (they are otherwise built on first use). */
+  load(): void;
 }
 
 let spellers: Array<ReturnType<typeof nspell>> | undefined;
@@ -25,4 +27,5 @@ function loadSpellers() {
 
 export const englishWords: EnglishWords = {
   has: (word) => loadSpellers().some((speller) => speller.correct(word)),
+  load: () => void loadSpellers(),
 };
