@@ -121,7 +121,8 @@ const DESCRIPTIVE_SUFFIX = /-(style|like|based|sized|size|type|level|scale|ish)$
 
 function isKnown(name: string, index: TitledTexts): boolean {
   const bare = name.replace(/'s$/i, '').replace(DESCRIPTIVE_SUFFIX, '');
-  if (bare === '' || inCorpus(bare, index)) return true;
+  // A factor ("40x", "2.5x") is a quantity the asker may round or write another way ("40times"), not a name.
+  if (bare === '' || /^\d+(\.\d+)?x$/i.test(bare) || inCorpus(bare, index)) return true;
   if (/^[A-Z]{2,}s$/.test(bare) && acronymInCorpus(bare, index)) return true;
   if (!bare.includes('-')) return false;
   const parts = bare.split('-');

@@ -21,6 +21,8 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('What accuracy at 1248x1248 resolution?')).toEqual([]);
     expect(missing('How fast on 16x16 patches?')).toEqual([]);
     expect(missing('What accuracy at 1024x1024 resolution?')).toEqual(['1024x1024']);
+    // A factor is a quantity, however the abstract writes it.
+    expect(missing('Which GPUs gave the 40x speed-up?')).toEqual([]);
   });
 
   it('finds model sizes written with a letter or a word: 8.3B, 8.3 billion', () => {
