@@ -1,5 +1,5 @@
 import { englishWords } from '../text/english-words.ts';
-import { analyze } from '../text/terms.ts';
+import { analyze, analyzeUncached } from '../text/terms.ts';
 import { SlicedDerivation } from '../util/sliced-derivation.ts';
 import { asksForQuantity, specificNames } from './question-analysis.ts';
 
@@ -243,7 +243,8 @@ function stemsOf(lookup: CorpusLookup): Set<string> {
   let stems = corpusStems.get(lookup);
   if (!stems) {
     stems = new Set();
-    for (const word of lookup.words) for (const term of analyze(word)) stems.add(term);
+    // Uncached: tens of thousands of one-word texts would flush the answer sentences from analyze's cache.
+    for (const word of lookup.words) for (const term of analyzeUncached(word)) stems.add(term);
     corpusStems.set(lookup, stems);
   }
   return stems;
