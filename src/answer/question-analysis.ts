@@ -1,3 +1,5 @@
+import { analyze } from '../text/terms.ts';
+
 /**
  * Cheap, model-free reading of a question: does it ask for a list of papers, does it lean
  * on the previous turn, what does it ask for (a number, names, a comparison), and which
@@ -68,6 +70,21 @@ export function askedThing(question: string): string | undefined {
   const phrase = /\b(?:which|what)\s+((?:[\w-]+\s+){0,3}?)(?:do|does|did|is|are|was|were|has|have|had|can|could|would|will|should)\b/i.exec(question)?.[1]?.trim();
   return phrase === '' ? undefined : phrase;
 }
+
+/**
+ * The separate things a question asks ("how many GPUs did it use, and what scaling
+ * efficiency did it sustain?" → two parts), after any description of the paper; one part
+ * (the whole asking clause) when it asks one thing.
+ */
+export function askingParts(question: string): string[] {
+  return question
+    .split(/(?:,?\s+and\s+|;\s*|\?\s+)(?=(?:what|which|how|where|when|who|whose|why|is|are|does|do|did|was|were|can)\b)/i)
+    // What a part asks, without the description before it ("Megatron-LM: how many…", "…English. Where did…").
+    .map((part) => (part.split(/(?<=[.!?:])\s+/).pop() ?? part).trim())
+    .filter((part) => ASKING_START.test(part) && analyze(part).length >= 2);
+}
+
+const ASKING_START = /^(?:(?:and|so|but|then)\s+)?(?:(?:across|at|in|on|by|for|with|from|to|under|over)\s+)?(?:what|which|how|where|when|who|whom|whose|why|is|are|does|do|did|was|were|can|name)\b/i;
 
 /** Whether the question asks what a method beat or was compared with (baselines, prior models). */
 export function asksForComparison(question: string): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askedThing, askedWords, askingClause, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../../src/answer/question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../../src/answer/question-analysis.ts';
 
 describe('asksForPapers', () => {
   it.each([
@@ -109,6 +109,24 @@ describe('askedThing', () => {
   it('is undefined when the wh-word asks for no thing', () => {
     expect(askedThing('What is the time complexity of the fusion?')).toBeUndefined();
     expect(askedThing('How many augmentations does it use?')).toBeUndefined();
+  });
+});
+
+describe('askingParts', () => {
+  it('splits a question that asks two things, without the description before them', () => {
+    expect(askingParts('Megatron-LM: how many GPUs did the big run use, and what scaling efficiency did it sustain?')).toEqual([
+      'how many GPUs did the big run use',
+      'what scaling efficiency did it sustain?',
+    ]);
+    expect(askingParts('A translation model with graph structure. Where did its training data come from, and what BLEU did it reach on Turkish?')).toEqual([
+      'Where did its training data come from',
+      'what BLEU did it reach on Turkish?',
+    ]);
+  });
+
+  it('keeps a question that asks one thing whole, even with "and" inside it', () => {
+    expect(askingParts('Which models and datasets did they evaluate on?')).toHaveLength(1);
+    expect(askingParts('How do token merging and pruning compare in accuracy?')).toHaveLength(1);
   });
 });
 

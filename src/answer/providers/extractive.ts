@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { askedThing, askedWords, askingClause, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {
@@ -143,6 +143,38 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
     if (numeric) {
       if (chosen.length >= MAX_FACT_SENTENCES) chosen.pop();
       chosen.push(numeric);
+    }
+  }
+  // A question that asks two things ("how many GPUs did it use, and what scaling efficiency
+  // did it sustain?") is answered part by part: each part's best sentence in the answering
+  // paper is quoted, even when the other part's sentence outscores it on the whole question.
+  // Standalone questions only, as for the asked thing: in a follow-up the answering paper may not be the one discussed.
+  const parts = input.history.length === 0 ? askingParts(input.question) : [];
+  if (parts.length >= 2) {
+    // Sentence similarity is the whole question's, so a part's sentence is the one sharing most of its words (then the best scored).
+    const ownSentences = ranked.filter((sentence) => sentence.source === best.source);
+    const partBests = parts.flatMap((part) => {
+      const partTerms = weigh(part);
+      let pick: ScoredSentence | undefined;
+      let pickOverlap = 0;
+      for (const sentence of ownSentences) {
+        const overlap = overlapScore(partTerms, sentence.text);
+        if (overlap > pickOverlap) [pick, pickOverlap] = [sentence, overlap];
+      }
+      // Answered already when a chosen sentence shares as much of the part.
+      return pick && !chosen.some((sentence) => overlapScore(partTerms, sentence.text) >= pickOverlap) ? [pick] : [];
+    });
+    const isChosen = (sentence: ScoredSentence) => chosen.some((other) => other.source === sentence.source && other.sentenceIndex === sentence.sentenceIndex);
+    const isPartBest = (sentence: ScoredSentence) => partBests.some((other) => other.source === sentence.source && other.sentenceIndex === sentence.sentenceIndex);
+    for (const partBest of partBests) {
+      if (isChosen(partBest)) continue;
+      if (chosen.length >= MAX_FACT_SENTENCES) {
+        let removable = chosen.length - 1;
+        while (removable > 0 && isPartBest(chosen[removable]!)) removable--;
+        if (removable === 0) continue;
+        chosen.splice(removable, 1);
+      }
+      chosen.push(partBest);
     }
   }
   // A question that names two or more of the papers by their own names ("Compare
