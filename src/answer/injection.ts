@@ -42,7 +42,7 @@ const INJECTION_PATTERNS: RegExp[] = [
  * given", "the prompt template you use", "the tools you can call") is about the assistant,
  * whatever the verb.
  */
-const ASSISTANT_INTERNALS = 'prompt templates?|system messages?|prompts?|instructions?|rules|guidance|guidelines|guardrails|setup|configuration|config|settings|parameters|temperature|top[-_ ]?[pk]|tools?|functions?|schemas?|context|context window|memory|knowledge|training data|training knowledge|citation policy|values|retriever|embedding model|vector database';
+const ASSISTANT_INTERNALS = 'prompt templates?|templates?|system messages?|prompts?|instructions?|rules|guidance|guidelines|guardrails|setup|configuration|config|settings|parameters|temperature|top[-_ ]?[pk]|tools?|functions?|schemas?|context|context window|memory|knowledge|training data|training knowledge|citation policy|values|retriever|embedding model|vector database';
 const ADDRESSED_INTERNALS: RegExp[] = [
   // "your setup", "your own training knowledge", "your retrieval settings"; not "your model's memory".
   new RegExp(`\\byour\\s+((own|full|exact|actual|real|hidden|current|internal|original|initial|secret|system|developer|underlying|default|complete|entire|whole|personal|sampling|decoding|retrieval)\\s+){0,2}(${ASSISTANT_INTERNALS})\\b`, 'i'),

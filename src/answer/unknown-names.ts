@@ -103,11 +103,18 @@ function flexiblePattern(parts: readonly string[]): RegExp {
 function inCorpus(name: string, index: TitledTexts): boolean {
   const parts = nameParts(name);
   const lookup = corpusLookup(index);
-  if (parts.length === 1 && /^([a-z]+|\d+)$/.test(parts[0]!)) return lookup.words.has(parts[0]!);
+  if (parts.length === 1 && /^([a-z]+|\d+)$/.test(parts[0]!)) return lookup.words.has(parts[0]!) || (/^[a-z]{3,}$/.test(parts[0]!) && hasVersionOf(parts[0]!, lookup));
   // Written without separators ("qformer", "gpt4"): found by lookup too.
   if (lookup.words.has(parts.join(''))) return true;
   const pattern = flexiblePattern(parts);
   return lookup.chunks.some((chunk) => pattern.test(chunk));
+}
+
+/** A family named without its version is known when the corpus names a version of it ("YOLO" / "YOLOv5", "Llama" / "Llama2"). */
+function hasVersionOf(name: string, lookup: CorpusLookup): boolean {
+  const versioned = new RegExp(`^${name}v?\\d+[a-z]?$`);
+  for (const word of lookup.words) if (word.startsWith(name) && versioned.test(word)) return true;
+  return false;
 }
 
 /** Function words that join the parts of a phrase-like name ("Mixture-of-Depths", "Lost in the Middle"). */

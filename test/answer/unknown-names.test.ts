@@ -9,6 +9,7 @@ const abstracts = [
   'Patches of 16×16 pixels are embedded; speed is measured against PyTorch on Xeon servers.',
   'We scale the model to 8.3 billion parameters and pretrain on 40 million documents.',
   'Fine-tuning with backpropagation through a frozen tokenizer; the upsampling decoder is light.',
+  'Faces are cropped by a YOLOv5 detector before classification.',
 ];
 
 /** Only `papers` is read by the name check. */
@@ -47,6 +48,12 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('does finetuning hurt, and does backprop cost memory?')).toEqual([]);
     expect(missing('how does the upsampler work?')).toEqual([]);
     expect(missing('do dataloaders that pad sentences waste compute?')).toEqual([]);
+  });
+
+  it('knows a family named without its version when the corpus names a version of it', () => {
+    expect(missing('Which optimizers beat YOLO detectors?')).toEqual([]);
+    expect(missing('How does Yolo crop faces?')).toEqual([]);
+    expect(missing('How does YOLOX crop faces?')).toEqual(['YOLOX']);
   });
 
   it('finds names written with other separators or case', () => {
