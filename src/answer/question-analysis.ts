@@ -51,15 +51,18 @@ const QUANTITY_PATTERNS: RegExp[] = [
   /\b(cut|saved?|saving|reduc(e|es|ed|tion)|fewer|less|faster|slower|smaller|larger|drops?|increases?|decreases?|improves?|improved)\b[^.!]{0,40}\?\s*$/i,
 ];
 
+/** Where a description of the paper ends and the question begins. */
+const ASKING_CLAUSE = /^(.{12,}?)(?:[:;,]|[.!](?=\s))\s*((?:(?:and|so|but|then)\s+)?(?:(?:across|at|in|on|by|for|with|from|to|under|over)\s+)?(?:how|what|which|who|whom|where|when|why|is|are|does|do|did|was|were|can|name)\b.*)$/is;
+
 /**
  * The part of a question that asks, when a description of the paper comes first
  * ("The dual-branch classifier that fuses two patch sizes: what is the time complexity of
- * that fusion?"): the description's words pick the paper, the asking clause's words the
- * sentence. Undefined when the question is all asking.
+ * that fusion?", "Someone built a synthetic pedestrian dataset. Which simulator made it?"):
+ * the description's words pick the paper, the asking clause's words the sentence.
+ * Undefined when the question is all asking.
  */
 export function askingClause(question: string): string | undefined {
-  const match = /^(.{12,}?)[:;,]\s*((?:(?:and|so|but|then)\s+)?(?:(?:across|at|in|on|by|for|with|from|to|under|over)\s+)?(?:how|what|which|who|whom|where|when|why|is|are|does|do|did|was|were|can)\b.*)$/is.exec(question.trim());
-  return match?.[2];
+  return ASKING_CLAUSE.exec(question.trim())?.[2];
 }
 
 /**

@@ -137,6 +137,10 @@ describe('askingClause', () => {
     expect(askingClause('The model that treats weights as tokens: across what parameter range was it scaled?')).toBe('across what parameter range was it scaled?');
   });
 
+  it('is the last sentence when a sentence of description comes first', () => {
+    expect(askingClause('Someone built a big synthetic pedestrian dataset for pretraining. Which driving simulator produced it?')).toBe('Which driving simulator produced it?');
+  });
+
   it('is undefined when the whole question asks', () => {
     expect(askingClause('How many augmentations does the new recipe use?')).toBeUndefined();
     expect(askingClause('token merging, pruning and distillation for faster ViTs')).toBeUndefined();
