@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../../../src/corpus/sentences.ts';
 import { chooseFactSentences } from '../../../src/answer/providers/extractive.ts';
-import type { AnswerSource } from '../../../src/answer/types.ts';
-import { makeSource } from './fixtures.ts';
-
-function withSentences(n: number, title: string, abstract: string, sentenceSimilarities: number[]): AnswerSource {
-  return { ...makeSource(n, title, abstract), sentences: splitSentences(abstract), sentenceSimilarities };
-}
+import { makeSourceWithSentences } from './fixtures.ts';
 
 describe('fact answers to "which <thing>" questions', () => {
-  const PRUNING = withSentences(
+  const PRUNING = makeSourceWithSentences(
     1,
     'Pruning Transformers in One Shot',
     'The OPTIN framework leverages intermediate feature distillation to prune pretrained transformers in one shot. ' +

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../../../src/corpus/sentences.ts';
 import { chooseFactSentences } from '../../../src/answer/providers/extractive.ts';
-import type { AnswerSource } from '../../../src/answer/types.ts';
-import { makeSource } from './fixtures.ts';
-
-function withSentences(n: number, title: string, abstract: string, sentenceSimilarities: number[]): AnswerSource {
-  return { ...makeSource(n, title, abstract), sentences: splitSentences(abstract), sentenceSimilarities };
-}
+import { makeSourceWithSentences } from './fixtures.ts';
 
 describe('fact answers to a question that describes the paper first', () => {
-  const RECIPE = withSentences(
+  const RECIPE = makeSourceWithSentences(
     1,
     'Revenge of the Supervised ViT',
     'We revisit the supervised training of vision transformers. ' +

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../../../src/corpus/sentences.ts';
 import { chooseFactSentences, namedSources } from '../../../src/answer/providers/extractive.ts';
 import type { AnswerSource } from '../../../src/answer/types.ts';
-import { makeSource } from './fixtures.ts';
+import { makeSourceWithSentences } from './fixtures.ts';
 
-function withSentences(n: number, title: string, abstract: string, similarity: number): AnswerSource {
-  const source = makeSource(n, title, abstract);
-  const sentences = splitSentences(abstract);
-  return { ...source, sentences, sentenceSimilarities: sentences.map(() => similarity) };
-}
-
-const TOKENS = withSentences(1, 'Tokens-to-Token ViT: Training Vision Transformers from Scratch', 'We aggregate neighbouring tokens to make vision transformers cheaper. Tokens are merged layer by layer.', 0.6);
-const TOKEN_MERGING = withSentences(2, 'Token Merging for Cheaper Vision Transformers', 'Merging similar tokens makes vision transformers cheaper at inference.', 0.7);
-const EFFICIENT = withSentences(3, 'EfficientFormer: Vision Transformers at MobileNet Speed', 'A dimension-consistent design runs at MobileNet speed on phones.', 0.3);
-const SIBLING = withSentences(4, 'FastViT: A Fast Hybrid Vision Transformer', 'Reparameterised blocks speed up ViT models.', 0.2);
+const TOKENS = makeSourceWithSentences(1, 'Tokens-to-Token ViT: Training Vision Transformers from Scratch', 'We aggregate neighbouring tokens to make vision transformers cheaper. Tokens are merged layer by layer.', 0.6);
+const TOKEN_MERGING = makeSourceWithSentences(2, 'Token Merging for Cheaper Vision Transformers', 'Merging similar tokens makes vision transformers cheaper at inference.', 0.7);
+const EFFICIENT = makeSourceWithSentences(3, 'EfficientFormer: Vision Transformers at MobileNet Speed', 'A dimension-consistent design runs at MobileNet speed on phones.', 0.3);
+const SIBLING = makeSourceWithSentences(4, 'FastViT: A Fast Hybrid Vision Transformer', 'Reparameterised blocks speed up ViT models.', 0.2);
 
 const ask = (question: string, sources: AnswerSource[], reference?: 'standalone' | 'selection') =>
   chooseFactSentences({ question, query: question, history: reference === 'selection' ? [{ role: 'user', content: 'Any cheap vision transformers?' }] : [], sources, ...(reference ? { reference } : {}) });

@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../../../src/corpus/sentences.ts';
 import { chooseFactSentences } from '../../../src/answer/providers/extractive.ts';
-import type { AnswerSource } from '../../../src/answer/types.ts';
-import { makeSource } from './fixtures.ts';
+import { makeSourceWithSentences } from './fixtures.ts';
 
-function withSentences(n: number, title: string, abstract: string): AnswerSource {
-  const source = makeSource(n, title, abstract);
-  const sentences = splitSentences(abstract);
-  return { ...source, sentences, sentenceSimilarities: sentences.map(() => 0.3) };
-}
-
-const DISCUSSED = withSentences(
+const DISCUSSED = makeSourceWithSentences(
   1,
   'Dynamic Position Encoding',
   'Fixed position embeddings ignore the word order of the source or target language. ' +
     'We propose position embeddings that depend on the input text. ' +
     'We evaluated it on translating from English into German, French, and Italian.',
 );
-const OTHER = withSentences(2, 'Semantics-aware Attention', 'We show a consistent improvement for four language pairs over the vanilla baseline.');
+const OTHER = makeSourceWithSentences(2, 'Semantics-aware Attention', 'We show a consistent improvement for four language pairs over the vanilla baseline.');
 
 describe('extractive answers to "which named things" questions', () => {
   it('quotes the sentence that names them, not the one that repeats the question noun', () => {

@@ -1,4 +1,5 @@
 import { loadConfig, type Config } from '../../../src/config.ts';
+import { splitSentences } from '../../../src/corpus/sentences.ts';
 import type { AnswerSource, GenerationInput } from '../../../src/answer/types.ts';
 
 export function makeSource(n: number, title: string, abstract: string): AnswerSource {
@@ -11,6 +12,13 @@ export function makeSource(n: number, title: string, abstract: string): AnswerSo
     sentences: [{ text: abstract, start: 0, end: abstract.length }],
     hit: { paperId, title, score: 1 / n, snippet: abstract.slice(0, 80), scores: { fused: 1 / n }, chunks: [] },
   };
+}
+
+/** A source split into its sentences, with the question's similarity to each (one number: the same for all). */
+export function makeSourceWithSentences(n: number, title: string, abstract: string, similarities: number[] | number = 0.3): AnswerSource {
+  const sentences = splitSentences(abstract);
+  const sentenceSimilarities = typeof similarities === 'number' ? sentences.map(() => similarities) : similarities;
+  return { ...makeSource(n, title, abstract), sentences, sentenceSimilarities };
 }
 
 export const SOURCES: AnswerSource[] = [
