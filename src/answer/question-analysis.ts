@@ -51,8 +51,11 @@ const QUANTITY_PATTERNS: RegExp[] = [
   /\b(cut|saved?|saving|reduc(e|es|ed|tion)|fewer|less|faster|slower|smaller|larger|drops?|increases?|decreases?|improves?|improved)\b[^.!]{0,40}\?\s*$/i,
 ];
 
+/** How the asking part of a question opens ("and what…", "across what…", "Name the…"). */
+const ASKING_OPENER = '(?:(?:and|so|but|then)\\s+)?(?:(?:across|at|in|on|by|for|with|from|to|under|over)\\s+)?(?:how|what|which|who|whom|whose|where|when|why|is|are|does|do|did|was|were|can|name)\\b';
 /** Where a description of the paper ends and the question begins. */
-const ASKING_CLAUSE = /^(.{12,}?)(?:[:;,]|[.!](?=\s))\s*((?:(?:and|so|but|then)\s+)?(?:(?:across|at|in|on|by|for|with|from|to|under|over)\s+)?(?:how|what|which|who|whom|where|when|why|is|are|does|do|did|was|were|can|name)\b.*)$/is;
+const ASKING_CLAUSE = new RegExp(`^(.{12,}?)(?:[:;,]|[.!](?=\\s))\\s*(${ASKING_OPENER}.*)$`, 'is');
+const ASKING_START = new RegExp(`^${ASKING_OPENER}`, 'i');
 
 /**
  * The part of a question that asks, when a description of the paper comes first
@@ -76,8 +79,8 @@ export function askedThing(question: string): string | undefined {
 
 /**
  * The separate things a question asks ("how many GPUs did it use, and what scaling
- * efficiency did it sustain?" → two parts), after any description of the paper; one part
- * (the whole asking clause) when it asks one thing.
+ * efficiency did it sustain?" → two parts), each without the description before it; at
+ * most one when it asks one thing.
  */
 export function askingParts(question: string): string[] {
   return question
@@ -86,8 +89,6 @@ export function askingParts(question: string): string[] {
     .map((part) => (part.split(/(?<=[.!?:])\s+/).pop() ?? part).trim())
     .filter((part) => ASKING_START.test(part) && analyze(part).length >= 2);
 }
-
-const ASKING_START = /^(?:(?:and|so|but|then)\s+)?(?:(?:across|at|in|on|by|for|with|from|to|under|over)\s+)?(?:what|which|how|where|when|who|whom|whose|why|is|are|does|do|did|was|were|can|name)\b/i;
 
 /** Whether the question asks what a method beat or was compared with (baselines, prior models). */
 export function asksForComparison(question: string): boolean {

@@ -5,7 +5,7 @@ import britishEnglish from 'dictionary-en-gb';
 /**
  * Whether a lower-case word is ordinary English (any inflection, American or British
  * spelling), from the Hunspell dictionaries. The name check uses it to tell a system written
- * in lower case ("byol", "wavenet") from an everyday word the papers happen not to use
+ * in lower case ("byol", "gptq") from an everyday word the papers happen not to use
  * ("yardstick", "shoestring").
  */
 export interface EnglishWords {
