@@ -56,6 +56,8 @@ const ASKING_OPENER = '(?:(?:and|so|but|then)\\s+)?(?:(?:across|at|in|on|by|for|
 /** Where a description of the paper ends and the question begins. */
 const ASKING_CLAUSE = new RegExp(`^(.{12,}?)(?:[:;,]|[.!](?=\\s))\\s*(${ASKING_OPENER}.*)$`, 'is');
 const ASKING_START = new RegExp(`^${ASKING_OPENER}`, 'i');
+/** Where a second question starts: "…, and what…", "…, and on which…", "…; how…", "…? What…". */
+const ASKING_PART_BREAK = new RegExp(`(?:,?\\s+and\\s+|;\\s*|\\?\\s+)(?=${ASKING_OPENER})`, 'i');
 
 /**
  * The part of a question that asks, when a description of the paper comes first
@@ -84,9 +86,9 @@ export function askedThing(question: string): string | undefined {
  */
 export function askingParts(question: string): string[] {
   return question
-    .split(/(?:,?\s+and\s+|;\s*|\?\s+)(?=(?:what|which|how|where|when|who|whose|why|is|are|does|do|did|was|were|can)\b)/i)
+    .split(ASKING_PART_BREAK)
     // What a part asks, without the description before it ("Megatron-LM: how many…", "…English. Where did…").
-    .map((part) => (part.split(/(?<=[.!?:])\s+/).pop() ?? part).trim())
+    .map((part) => (askingClause(part) ?? part.split(/(?<=[.!?:])\s+/).pop() ?? part).trim())
     .filter((part) => ASKING_START.test(part) && analyze(part).length >= 2);
 }
 

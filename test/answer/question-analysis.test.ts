@@ -124,6 +124,13 @@ describe('askingParts', () => {
     ]);
   });
 
+  it('finds the second question after "and" with a preposition, and the first after its description', () => {
+    expect(askingParts('In the paper on patch attacks, what success rate did the first attack reach, and on which benchmark were patches applied?')).toEqual([
+      'what success rate did the first attack reach',
+      'on which benchmark were patches applied?',
+    ]);
+  });
+
   it('keeps a question that asks one thing whole, even with "and" inside it', () => {
     expect(askingParts('Which models and datasets did they evaluate on?')).toHaveLength(1);
     expect(askingParts('How do token merging and pruning compare in accuracy?')).toHaveLength(1);
