@@ -10,7 +10,7 @@
 const INJECTION_PATTERNS: RegExp[] = [
   /\b(ignore|disregard|forget|override|bypass)\b[^.?!]{0,40}\b(previous|prior|above|earlier|all|your|the|system)\b[^.?!]{0,30}\b(instructions?|rules?|prompts?|guidelines|directions)\b/i,
   /\b(print|reveal|show|repeat|output|display|leak|tell me|what is|what are|read|recite)\b[^.?!]{0,30}\b(system|hidden|initial|original|full|developer)\s+(prompts?|instructions?|messages?)\b/i,
-  /\b(dump|print|reveal|show|list|output|display|leak|give me|share|paste|have any)\b[^.?!]{0,60}\b(configuration|config|settings|tool definitions|api keys?|access tokens?|credentials|passwords?|secrets?|environment variables)\b/i,
+  /\b(dump|print|reveal|show|list|output|display|leak|give me|share|paste|have any)\b[^.?!]{0,60}\b(configuration|config|settings|tool definitions|api keys?|access tokens?|credentials|passwords?|secrets?|environment variables|internal (ids?|identifiers|scores))\b/i,
   /\b(dump|print|output|list)\b[^.?!]{0,30}\b(raw|full|entire|every|all)\b[^.?!]{0,30}\b(documents?|index|corpus|database|abstracts)\b/i,
   /\b(answer|respond|reply)\b[^.?!]{0,40}\bfrom (your own|your|general|prior|world) knowledge\b/i,
   /\b(citations|sources|references) are (no longer|not) (required|needed|necessary)\b/i,
@@ -31,6 +31,8 @@ const INJECTION_PATTERNS: RegExp[] = [
   /\byou\s+(are|were|have been)\s+(running|configured|set up|deployed|initiali[sz]ed)\s+(on|with)\b/i,
   // The conversation's hidden start: "repeat the text above this message".
   /\b(repeat|print|output|show|copy|echo|reproduce|encode|translate|send)\b[^.?!]{0,30}\b(text|words|content|messages?|everything|lines)\s+(above\b|before\s+(this|my|the first)\b)/i,
+  // "…the text that comes before my first message": whatever sits between, the conversation's start is the assistant's.
+  /\b(text|words|content|everything|lines|instructions)\b[^.?!]{0,30}\b(before|above|preceding)\s+(my|this|your|our)\s+(first\s+|very first\s+)?(message|question|prompt|turn|conversation)\b/i,
   /\b(paste|print|output|dump|show|reveal|repeat|copy|list)\b[^.?!]{0,60}\b(your\s+(context|context window|memory|conversation history)|(hidden|system|developer)\s+messages?)\b/i,
   // An order to set the sources aside (a clause that starts with the verb), not a question about forgetting context.
   /(^|[.!?;:]\s*|\b(please|just|now)\s+)(ignore|disregard|forget)\s+(about\s+)?(all\s+)?(the|these|those|your|any)\s+(retrieved\s+|indexed\s+)?(paper\s+|document\s+)?(papers|sources|abstracts|documents|context|index|corpus|citations|database|collection|library)\b/i,
