@@ -32,7 +32,7 @@ const INJECTION_PATTERNS: RegExp[] = [
   // The conversation's hidden start: "repeat the text above this message".
   /\b(repeat|print|output|show|copy|echo|reproduce|encode|translate|send)\b[^.?!]{0,30}\b(text|words|content|messages?|everything|lines)\s+(above\b|before\s+(this|my|the first)\b)/i,
   // "…the text that comes before my first message": whatever sits between, the conversation's start is the assistant's.
-  /\b(text|words|content|everything|lines|instructions)\b[^.?!]{0,30}\b(before|above|preceding)\s+(my|this|your|our)\s+(first\s+|very first\s+)?(message|question|prompt|turn|conversation)\b/i,
+  /\b(text|words|content|everything|lines|instructions)\b[^.?!]{0,30}\b(before|above|preceding)\s+(my|this|your|our)\s+(first\s+|very first\s+)?(messages?|questions?|prompts?|turns?|conversation)\b/i,
   /\b(paste|print|output|dump|show|reveal|repeat|copy|list)\b[^.?!]{0,60}\b(your\s+(context|context window|memory|conversation history)|(hidden|system|developer)\s+messages?)\b/i,
   // An order to set the sources aside (a clause that starts with the verb), not a question about forgetting context.
   /(^|[.!?;:]\s*|\b(please|just|now)\s+)(ignore|disregard|forget)\s+(about\s+)?(all\s+)?(the|these|those|your|any)\s+(retrieved\s+|indexed\s+)?(paper\s+|document\s+)?(papers|sources|abstracts|documents|context|index|corpus|citations|database|collection|library)\b/i,
@@ -47,7 +47,7 @@ const INJECTION_PATTERNS: RegExp[] = [
 const ASSISTANT_INTERNALS = 'prompt templates?|templates?|system messages?|prompts?|instructions?|rules|guidance|guidelines|guardrails|setup|configuration|config|settings|parameters|temperature|top[-_ ]?[pk]|tools?|functions?|schemas?|context|context window|memory|knowledge|training data|training knowledge|citation policy|values|retriever|embedding model|vector database';
 const ADDRESSED_INTERNALS: RegExp[] = [
   // "your setup", "your own training knowledge", "your retrieval settings"; not "your model's memory".
-  new RegExp(`\\byour\\s+((own|full|exact|actual|real|hidden|current|internal|original|initial|secret|system|developer|underlying|default|complete|entire|whole|personal|sampling|decoding|retrieval)\\s+){0,2}(${ASSISTANT_INTERNALS})\\b`, 'i'),
+  new RegExp(`\\byour\\s+((own|full|exact|actual|real|hidden|current|internal|original|initial|secret|system|developer|underlying|default|complete|entire|whole|personal|sampling|decoding|retrieval|operating|working|standing|core|governing)\\s+){0,2}(${ASSISTANT_INTERNALS})\\b`, 'i'),
   new RegExp(`\\b(${ASSISTANT_INTERNALS})\\s+(that\\s+|which\\s+)?(were|was|are|have been)?\\s*(you|it)\\s+((were|are|have been|was)\\s+)?(given|told|use|using|follow|following|received|able to|can|have|run|running|configured|set|operate under)\\b`, 'i'),
   new RegExp(`\\b(${ASSISTANT_INTERNALS})\\s+(were|was|are)\\s+you\\s+(given|told|using|running|following)\\b`, 'i'),
   new RegExp(`\\b(what|which)\\s+(\\S+\\s+){0,4}?(${ASSISTANT_INTERNALS})\\s+(\\S+\\s+){0,3}?(can|do|did|are|were)\\s+you\\s+(call|use|using|follow|run|running|given|have)\\b`, 'i'),
@@ -65,6 +65,11 @@ const ADDRESSED_INTERNALS: RegExp[] = [
   // Citations made up, or dropped from the answers; a paper the user asks to be treated as indexed is made up too.
   /(^|[.!?;:,]\s*|\b(please|just|now|first|and)\s+)(pretend|imagine|assume|suppose|act as if|let'?s say)\b[^.?!]{0,30}\b(your|the|this)\s+(corpus|index|database|library|collection|paper collection|sources)\s+(also\s+)?(contains?|has|have|includes?|holds?|had)\b/i,
   /\b(invent|make up|fabricate)\b[^.?!]{0,50}\b(citations|references|paper titles|sources)\b/i,
+  /\b(as if (it|they) (were|was|are|is) in |as (one of )?)your (collection|index|corpus|library|database|sources?|papers)\b/i,
+  // What retrieval returned, as the assistant's own record: "every chunk you retrieved…", "the raw retrieval log".
+  /\b(chunks?|passages?|documents?|results|hits)\s+(that\s+)?(you|were|got)\s+(retrieved|returned|fetched)\b|\b(raw|full|unedited)\s+(retrieval|search)\s+(log|logs|results|output)\b|\bpassages\s+returned\s+for\b/i,
+  // Instructions planted in quoted text or tool output for whatever model reads them.
+  /\b(to|for)\s+(any|the|an?)\s+(ai|assistant|llm|model|chatbot|bot|language model)\s+(reading|processing|summari[sz]ing)\s+this\b|\badmin_override\b|\bas the tool says\b|\braw\s+context(\s+buffer)?\b/i,
   /\b(drop|remove|omit|leave out|stop adding)\b[^.?!]{0,30}\b(citations|references|reference markers)\b[^.?!]{0,30}\byour\b/i,
   /\b(answer|respond|reply|write)\b[^.?!]{0,40}\b(with no|without( any)?)\s+(citations|sources|references)\b/i,
   /\brole-?play\s+as\b|\blet'?s\s+(do\s+a\s+)?role-?play\b/i,
