@@ -24,6 +24,8 @@ interface CorpusLookup {
   chunks: string[];
   /** Their maximal runs of letters and digits: a one-part name is found by lookup, not a scan. */
   words: Set<string>;
+  /** Names the corpus writes with a version attached ("yolov5" → "yolov", "yolo"): a family asked without one is found by lookup. */
+  families: Set<string>;
 }
 
 /** Papers per chunk of text, and per slice of background preparation (~25 ms of work). */
@@ -42,16 +44,22 @@ const joinPending = (reading: Reading) => {
 const corpusLookups = new SlicedDerivation<TitledTexts, TitledTexts['papers'][number], Reading, CorpusLookup>(
   {
     items: (index) => index.papers,
-    start: () => ({ chunks: [], words: new Set(), pending: [] }),
+    start: () => ({ chunks: [], words: new Set(), families: new Set(), pending: [] }),
     add(reading, paper) {
       const text = normaliseNotation(`${paper.title}\n${paper.abstract}`.toLowerCase());
       reading.pending.push(text);
-      for (const word of text.split(/[^a-z0-9]+/)) if (word !== '') reading.words.add(word);
+      for (const word of text.split(/[^a-z0-9]+/)) {
+        if (word === '' || reading.words.has(word)) continue;
+        reading.words.add(word);
+        const family = /^([a-z]{3,})\d+[a-z]?$/.exec(word)?.[1];
+        if (family) reading.families.add(family);
+        if (family && family.length >= 4 && family.endsWith('v')) reading.families.add(family.slice(0, -1));
+      }
       if (reading.pending.length >= PAPERS_PER_CHUNK) joinPending(reading);
     },
     finish(_index, reading) {
       joinPending(reading);
-      return { chunks: reading.chunks, words: reading.words };
+      return { chunks: reading.chunks, words: reading.words, families: reading.families };
     },
   },
   PAPERS_PER_CHUNK,
@@ -103,18 +111,11 @@ function flexiblePattern(parts: readonly string[]): RegExp {
 function inCorpus(name: string, index: TitledTexts): boolean {
   const parts = nameParts(name);
   const lookup = corpusLookup(index);
-  if (parts.length === 1 && /^([a-z]+|\d+)$/.test(parts[0]!)) return lookup.words.has(parts[0]!) || (/^[a-z]{3,}$/.test(parts[0]!) && hasVersionOf(parts[0]!, lookup));
+  if (parts.length === 1 && /^([a-z]+|\d+)$/.test(parts[0]!)) return lookup.words.has(parts[0]!) || lookup.families.has(parts[0]!);
   // Written without separators ("qformer", "gpt4"): found by lookup too.
   if (lookup.words.has(parts.join(''))) return true;
   const pattern = flexiblePattern(parts);
   return lookup.chunks.some((chunk) => pattern.test(chunk));
-}
-
-/** A family named without its version is known when the corpus names a version of it ("YOLO" / "YOLOv5", "Llama" / "Llama2"). */
-function hasVersionOf(name: string, lookup: CorpusLookup): boolean {
-  const versioned = new RegExp(`^${name}v?\\d+[a-z]?$`);
-  for (const word of lookup.words) if (word.startsWith(name) && versioned.test(word)) return true;
-  return false;
 }
 
 /** Function words that join the parts of a phrase-like name ("Mixture-of-Depths", "Lost in the Middle"). */
@@ -243,18 +244,37 @@ function namesOfPapers(question: string, index: TitledTexts): Array<{ name: stri
   return names;
 }
 
-/** Stems of the corpus's words, built on first use (only lower-case subjects need them). */
-const corpusStems = new WeakMap<CorpusLookup, Set<string>>();
+interface WordForms {
+  stems: Set<string>;
+  /** The words sorted, so "is some word longer than X and starting with it" is a binary search, not a scan. */
+  sorted: string[];
+}
 
-function stemsOf(lookup: CorpusLookup): Set<string> {
-  let stems = corpusStems.get(lookup);
-  if (!stems) {
-    stems = new Set();
+/** Built on first use: only lower-case names need them. */
+const corpusWordForms = new WeakMap<CorpusLookup, WordForms>();
+
+function wordFormsOf(lookup: CorpusLookup): WordForms {
+  let forms = corpusWordForms.get(lookup);
+  if (!forms) {
+    const stems = new Set<string>();
     // Uncached: tens of thousands of one-word texts would flush the answer sentences from analyze's cache.
     for (const word of lookup.words) for (const term of analyzeUncached(word)) stems.add(term);
-    corpusStems.set(lookup, stems);
+    forms = { stems, sorted: [...lookup.words].sort() };
+    corpusWordForms.set(lookup, forms);
   }
-  return stems;
+  return forms;
+}
+
+function startsLongerWord(prefix: string, sorted: readonly string[]): boolean {
+  let low = 0;
+  let high = sorted.length;
+  // First word after the prefix itself: every longer word starting with it sorts right after it.
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! <= prefix) low = middle + 1;
+    else high = middle;
+  }
+  return low < sorted.length && sorted[low]!.startsWith(prefix);
 }
 
 /**
@@ -264,14 +284,13 @@ function stemsOf(lookup: CorpusLookup): Set<string> {
  */
 function wordInCorpus(word: string, lookup: CorpusLookup): boolean {
   if (lookup.words.has(word)) return true;
-  const stems = stemsOf(lookup);
+  const { stems, sorted } = wordFormsOf(lookup);
   if (analyze(word).some((term) => stems.has(term))) return true;
   for (let split = 3; split <= word.length - 3; split++) {
     const [head, tail] = [word.slice(0, split), word.slice(split)];
     if ((lookup.words.has(head) && (lookup.words.has(tail) || englishWords.has(tail))) || (englishWords.has(head) && lookup.words.has(tail))) return true;
   }
-  for (const corpusWord of lookup.words) if (corpusWord.length > word.length && corpusWord.startsWith(word)) return true;
-  return false;
+  return startsLongerWord(word, sorted);
 }
 
 /**
@@ -318,15 +337,10 @@ export function namesMissingFromCorpus(question: string, index: TitledTexts): Un
     seen.add(name);
     missing.push({ name: name.replace(/'s$/i, ''), offset: question.indexOf(name) });
   }
-  for (const paperName of namesOfPapers(question, index)) {
-    if (seen.has(paperName.name)) continue;
-    seen.add(paperName.name);
-    missing.push(paperName);
-  }
-  for (const subject of lowerCaseSubjects(question, index)) {
-    if (seen.has(subject.name)) continue;
-    seen.add(subject.name);
-    missing.push(subject);
+  for (const found of [...namesOfPapers(question, index), ...lowerCaseSubjects(question, index)]) {
+    if (seen.has(found.name)) continue;
+    seen.add(found.name);
+    missing.push(found);
   }
   for (const acronym of acronyms(question)) {
     if (seen.has(acronym.name) || seen.has(`${acronym.name}s`) || inMissingPhrase(acronym.name) || acronymInCorpus(acronym.name, index)) continue;

@@ -52,16 +52,22 @@ type TermWeigher = (text: string) => Map<string, number>;
 
 /**
  * Rarer question words say more about which sentence holds the answer: weights from how
- * many of the sources hold each term, counted once per answer for every text weighed.
+ * many of the sources hold each term, counted once per answer, and each text weighed once.
+ * Callers only read the maps.
  */
 function termWeigher(sources: readonly AnswerSource[]): TermWeigher {
   const documentFrequency = new Map<string, number>();
   for (const source of sources) {
     for (const term of new Set(analyze(`${source.title} ${source.abstract}`))) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
+  const weighed = new Map<string, Map<string, number>>();
   return (text) => {
-    const weights = new Map<string, number>();
-    for (const term of analyze(text)) weights.set(term, Math.log(1 + (sources.length + 1) / (1 + (documentFrequency.get(term) ?? 0))));
+    let weights = weighed.get(text);
+    if (!weights) {
+      weights = new Map();
+      for (const term of analyze(text)) weights.set(term, Math.log(1 + (sources.length + 1) / (1 + (documentFrequency.get(term) ?? 0))));
+      weighed.set(text, weights);
+    }
     return weights;
   };
 }
@@ -164,13 +170,12 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
       // Answered already when a chosen sentence shares as much of the part.
       return pick && !chosen.some((sentence) => overlapScore(partTerms, sentence.text) >= pickOverlap) ? [pick] : [];
     });
-    const isChosen = (sentence: ScoredSentence) => chosen.some((other) => other.source === sentence.source && other.sentenceIndex === sentence.sentenceIndex);
-    const isPartBest = (sentence: ScoredSentence) => partBests.some((other) => other.source === sentence.source && other.sentenceIndex === sentence.sentenceIndex);
+    // Every sentence here is one of `ranked`'s, so the same sentence is the same object.
     for (const partBest of partBests) {
-      if (isChosen(partBest)) continue;
+      if (chosen.includes(partBest)) continue;
       if (chosen.length >= MAX_FACT_SENTENCES) {
         let removable = chosen.length - 1;
-        while (removable > 0 && isPartBest(chosen[removable]!)) removable--;
+        while (removable > 0 && partBests.includes(chosen[removable]!)) removable--;
         if (removable === 0) continue;
         chosen.splice(removable, 1);
       }
