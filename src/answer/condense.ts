@@ -1,6 +1,6 @@
 import type { ServedIndex } from '../index/served-index.ts';
 import { LlmProviderError } from './providers/llm-provider-error.ts';
-import { isFollowUp, specificNames } from './question-analysis.ts';
+import { isFollowUp, isMeasureName, specificNames } from './question-analysis.ts';
 import type { AnswerProvider, AskRequest, ChatTurn, ReferenceKind } from './types.ts';
 
 export interface StandaloneQuestion {
@@ -105,7 +105,8 @@ const ELLIPSIS_MAX_WORDS = 12;
  */
 function namesNewSubject(question: string, history: ChatTurn[]): boolean {
   const earlier = history.map((turn) => turn.content.toLowerCase()).join('\n');
-  return specificNames(question).some((name) => !earlier.includes(name.toLowerCase()));
+  // "What was the best F1?" asks about the papers under discussion: a measure is no subject of its own.
+  return specificNames(question).some((name) => !isMeasureName(name) && !earlier.includes(name.toLowerCase()));
 }
 
 function classify(question: string, history: ChatTurn[], named: number): ReferenceKind {

@@ -18,10 +18,15 @@ const LIST_OPENERS = [
   /^\s*(which|what)\b(?!\s+(did|does|do|was|is|has|had)\s+the\b)[^?]{0,40}\b(papers?|works?|research|stud(y|ies)|articles|approaches|methods|models|surveys|strategies|techniques|frameworks|systems|benchmarks|datasets|architectures)\b/i,
 ];
 
+/** "Which X did they / does it / did the authors…": the subject is a paper already in mind. */
+const ABOUT_ONE_PAPER = /^\s*(?:which|what)\b[^?]{0,60}?\b(?:did|does|do|was|were|is|are|has|have)\s+(?:they|it|the\s+authors|the\s+researchers|this\s+(?:paper|work|study)|the\s+(?:paper|work|study))\b/i;
+
 /** Questions that want papers rather than a fact, and search-box phrases with no question form. */
 export function asksForPapers(question: string): boolean {
   // "What pass@1 scores do code models get…?" asks for a number, whatever noun follows.
   if (MEASURE_ASKED.test(question)) return false;
+  // "Which pretrained models did they use to…?" asks what one paper used, not for papers.
+  if (ABOUT_ONE_PAPER.test(question)) return false;
   if (LIST_OPENERS.some((opener) => opener.test(question))) return true;
   const trimmed = question.trim();
   const isQuestion = /\?$/.test(trimmed) || /^(what|which|how|why|when|where|who|whom|whose|does|do|did|is|are|was|were|can|could|should|would|will|has|have)\b/i.test(trimmed);
@@ -41,6 +46,13 @@ export function isFollowUp(question: string): boolean {
 
 /** What results are measured in: a question naming one wants a number. */
 const MEASURES = 'accuracy|scores?|speed-?ups?|perplexity|fid|size|sizes|number|percentage|gains?|improvements?|error|bleu|rouge|rate|wer|cer|auc|f1|map|miou|iou|flops|parameters?|params|range|tokens|latency|throughput|memory|cost|budget|ratio|factor|reduction|top-1|top-5|margin|points|hours|days|gpus|samples|examples|steps|layers|resolution|dimension|length|win rate|compression';
+const MEASURE_NAME = new RegExp(`^(${MEASURES})$`, 'i');
+
+/** Whether a name-shaped word is what results are measured in ("F1", "BLEU", "mIoU", "top-1"), not something a paper builds. */
+export function isMeasureName(name: string): boolean {
+  return MEASURE_NAME.test(name);
+}
+
 /** "What accuracy…", "which pass@1 scores…": the wh-word's own noun is a measure. */
 const MEASURE_ASKED = new RegExp(`^\\s*(which|what)\\s+(\\S+\\s+){0,2}?(${MEASURES})\\b`, 'i');
 

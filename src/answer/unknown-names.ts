@@ -109,6 +109,28 @@ function flexiblePattern(parts: readonly string[]): RegExp {
  * corpus text (~180 ms a question at 100k papers). Names of several parts still need the scan.
  */
 function inCorpus(name: string, index: TitledTexts): boolean {
+  return versionSpellings(name).some((spelling) => spellingInCorpus(spelling, index));
+}
+
+const ROMAN_VERSIONS = ['ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii'];
+
+/**
+ * A version is written several ways: "DeiT 3" / "DeiT III", "ConvNeXt V2" / "ConvNeXt 2".
+ * Only a version that ends a name of two or more words counts ("DeiT III", not "III").
+ */
+function versionSpellings(name: string): string[] {
+  const ending = /^(.*\S)[\s-]+(?:v(\d+)|(\d+|ii|iii|iv|vi|vii|viii))$/i.exec(name);
+  if (!ending) return [name];
+  const [, stem = '', afterV, bare = ''] = ending;
+  const roman = ROMAN_VERSIONS.indexOf(bare.toLowerCase());
+  const digits = afterV ?? (roman >= 0 ? String(roman + 2) : bare);
+  const spellings = new Set([name, `${stem} ${digits}`, `${stem} v${digits}`]);
+  const number = Number(digits);
+  if (number >= 2 && number <= 8) spellings.add(`${stem} ${ROMAN_VERSIONS[number - 2]}`);
+  return [...spellings];
+}
+
+function spellingInCorpus(name: string, index: TitledTexts): boolean {
   const parts = nameParts(name);
   const lookup = corpusLookup(index);
   if (parts.length === 1 && /^([a-z]+|\d+)$/.test(parts[0]!)) return lookup.words.has(parts[0]!) || lookup.families.has(parts[0]!);
@@ -143,7 +165,7 @@ function isKnown(name: string, index: TitledTexts): boolean {
   if (parts.length < bare.split('-').length && inCorpus(parts.join('-'), index)) return true;
   // A number right after a name is its version ("FlashAttention-3", "RT-2"), a capital or two
   // its variant ("PaLM-E", "GPT-J"): the whole was not found.
-  if (parts.some((part, position) => position > 0 && /^(\d|[A-Z]{1,2}$)/.test(part) && !/^[a-z]+$/.test(parts[position - 1]!))) return false;
+  if (parts.some((part, position) => position > 0 && /^(\d|[vV]\d|[A-Z]{1,2}$)/.test(part) && !/^[a-z]+$/.test(parts[position - 1]!))) return false;
   // A lower-case part the corpus lacks in every form and English lacks too names something ("laion-5b").
   const nameParts = parts.filter((part) => !isDescriptivePart(part) || (/^[a-z]+$/.test(part) && !wordInCorpus(part, corpusLookup(index)) && !englishWords.has(part)));
   return nameParts.every((part) => inCorpus(part, index));
@@ -185,7 +207,7 @@ const QUANTITY_AFTER = /^\s*(%|x\b|×|times|percent|points?|layers?|heads?|[kmbt
  */
 function spacedVersionNames(question: string): Array<{ name: string; offset: number }> {
   const names: Array<{ name: string; offset: number }> = [];
-  const pattern = /(^|[^A-Za-z0-9-])([A-Za-z][A-Za-z0-9]*[A-Za-z])\s+v?(\d+(?:\.\d+)?)(?![\d.]*[A-Za-z0-9-])/g;
+  const pattern = /(^|[^A-Za-z0-9-])([A-Za-z][A-Za-z0-9]*[A-Za-z])\s+([vV]?\d+(?:\.\d+)?|II|III|IV|VI|VII|VIII)(?![\d.]*[A-Za-z0-9-])/g;
   const nameShaped = new Set(specificNames(question));
   for (const match of question.matchAll(pattern)) {
     const [, lead = '', word = '', version = ''] = match;
@@ -325,6 +347,8 @@ export function namesMissingFromCorpus(question: string, index: TitledTexts): Un
     missing.push({ name: phrase, offset: question.indexOf(phrase) });
   }
   for (const versioned of spacedVersionNames(question)) {
+    // The version is no name of its own ("III" in "DeiT III", "V2" in "ConvNeXt V2").
+    seen.add(versioned.name.split(' ')[1]!);
     if (inCorpus(versioned.name, index)) continue;
     seen.add(versioned.name);
     // The bare name is known, or would be reported on its own below: report the versioned one instead.

@@ -136,6 +136,12 @@ describe('resolveFollowUp', () => {
     expect(resolved).toMatchObject({ reference: 'standalone', query: 'What accuracy does TinyViT reach on ImageNet?', earlierPaperIds: [] });
   });
 
+  it('does not take a measure for a new subject: "what was the best F1?" continues the conversation', async () => {
+    const resolved = await resolve('How many teams entered and what was the best F1?', onePaper);
+    expect(resolved.reference).toBe('ellipsis');
+    expect(resolved.earlierPaperIds).toEqual(['p-swin']);
+  });
+
   it('does not glue a long question without any reference to the old topic', async () => {
     const question = 'Which vision transformer splits the attention matrix into sparse sub-matrices to get global context at local-window cost?';
     const resolved = await resolve(question, topical);

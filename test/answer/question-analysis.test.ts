@@ -21,6 +21,10 @@ describe('asksForPapers', () => {
     // A singular part of one paper, not a list.
     ['What detector architecture do they use for finding angry sentences?', false],
     ['Which benchmark did they evaluate on?', false],
+    // What one paper used: "they" is its authors, whatever the plural noun.
+    ['which pretrained vision transformer models did they use to spot cardiac problems in ECG printouts?', false],
+    ['What datasets does the paper evaluate on?', false],
+    ['Which models do people use for long inputs?', true],
   ])('%s → %s', (question, expected) => {
     expect(asksForPapers(question)).toBe(expected);
   });

@@ -10,6 +10,7 @@ const abstracts = [
   'We scale the model to 8.3 billion parameters and pretrain on 40 million documents.',
   'Fine-tuning with backpropagation through a frozen tokenizer; the upsampling decoder is light.',
   'Faces are cropped by a YOLOv5 detector before classification.',
+  'We revisit DeiT III training and compare with ConvNeXt and DeepSeek-VL.',
 ];
 
 /** Only `papers` is read by the name check. */
@@ -79,6 +80,15 @@ describe('namesMissingFromCorpus', () => {
     // Quantities and numbered document parts are not versions.
     expect(missing('Does a QFormer 4 times larger help?')).toEqual([]);
     expect(missing('What does Table 2 report about LoRA?')).not.toContain('Table 2');
+  });
+
+  it('reads a version however it is written: a Roman numeral, a digit, a "V" before it', () => {
+    expect(missing('What recipe does DeiT 3 propose?')).toEqual([]);
+    expect(missing('What recipe does DeiT III propose?')).toEqual([]);
+    expect(missing('What does DeiT IV add?')).toEqual(['DeiT IV']);
+    expect(missing('What does ConvNeXt V2 add to masked pretraining?')).toEqual(['ConvNeXt V2']);
+    expect(missing('How does DeepSeek-V3 balance its experts?')).toEqual(['DeepSeek-V3']);
+    expect(missing('How does DeepSeek-VL read charts?')).toEqual([]);
   });
 
   it('finds a one-part name only as a whole word', () => {

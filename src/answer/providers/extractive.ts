@@ -154,11 +154,12 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
   // A question that asks two things ("how many GPUs did it use, and what scaling efficiency
   // did it sustain?") is answered part by part: each part's best sentence in the answering
   // paper is quoted, even when the other part's sentence outscores it on the whole question.
-  // Standalone questions only, as for the asked thing: in a follow-up the answering paper may not be the one discussed.
-  const parts = input.history.length === 0 ? askingParts(input.question) : [];
+  const parts = askingParts(input.question);
   if (parts.length >= 2) {
     // Sentence similarity is the whole question's, so a part's sentence is the one sharing most of its words (then the best scored).
-    const ownSentences = ranked.filter((sentence) => sentence.source === best.source);
+    // In a follow-up the paper under discussion answers, when the wording pinned one down; its best sentence may rank below another paper's.
+    const answering = input.sources.find((source) => source.paperId === input.referent) ?? best.source;
+    const ownSentences = ranked.filter((sentence) => sentence.source === answering);
     const partBests = parts.flatMap((part) => {
       const partTerms = weigh(part);
       let pick: ScoredSentence | undefined;
@@ -167,8 +168,8 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
         const overlap = overlapScore(partTerms, sentence.text);
         if (overlap > pickOverlap) [pick, pickOverlap] = [sentence, overlap];
       }
-      // Answered already when a chosen sentence shares as much of the part.
-      return pick && !chosen.some((sentence) => overlapScore(partTerms, sentence.text) >= pickOverlap) ? [pick] : [];
+      // Answered already when a chosen sentence of the answering paper shares as much of the part (another paper's answers for that paper).
+      return pick && !chosen.some((sentence) => sentence.source === answering && overlapScore(partTerms, sentence.text) >= pickOverlap) ? [pick] : [];
     });
     // Every sentence here is one of `ranked`'s, so the same sentence is the same object.
     for (const partBest of partBests) {

@@ -20,4 +20,26 @@ describe('fact answers to a question that asks two things', () => {
     expect(texts.some((text) => text.includes('512 GPUs'))).toBe(true);
     expect(texts.some((text) => text.includes('76% scaling efficiency'))).toBe(true);
   });
+
+  it('answers each part of a follow-up from the paper under discussion, not from another source that outscores it', () => {
+    const MEMORY = makeSourceWithSentences(
+      1,
+      'Characterizing Verbatim Short-Term Memory in Neural Language Models',
+      'Language models (transformers and an LSTM) read English text in which a list of nouns occurred twice. ' +
+        'Retrieval was measured as the drop in surprisal on the second list. ' +
+        'The transformers were compared against an LSTM, a recurrent model that retrieved less precisely.',
+      [0.2, 0.25, 0.3],
+    );
+    // Another retrieved paper's sentence matches the follow-up's words best.
+    const RECURRENT = makeSourceWithSentences(2, 'Exploring RNNs for Sample-Efficient Training', 'Our recurrent model was compared against transformer models, and retrieval was measured on benchmarks.', 0.9);
+    const question = 'Which recurrent model was it compared against, and how was retrieval measured?';
+    const history = [
+      { role: 'user' as const, content: 'Is there a study of whether language models recall nouns from a list they saw earlier?' },
+      { role: 'assistant' as const, content: 'Characterizing Verbatim Short-Term Memory in Neural Language Models [1]' },
+    ];
+    const chosen = chooseFactSentences({ question, query: question, history, sources: [MEMORY, RECURRENT], reference: 'pronoun', referent: MEMORY.paperId });
+    const texts = chosen.map((sentence) => sentence.text);
+    expect(texts.some((text) => text.includes('surprisal'))).toBe(true);
+    expect(texts.some((text) => text.includes('LSTM'))).toBe(true);
+  });
 });
