@@ -6,6 +6,7 @@ import type { VectorUnitKind } from '../index/vector-units.ts';
 import { analyze } from '../text/terms.ts';
 import { minMaxNormalise, rankByScore } from './fusion.ts';
 import { shippedRanker, type LinearRanker } from './linear-ranker.ts';
+import { withoutExclusions } from './query-exclusions.ts';
 import { candidateFeatures, combinedVectorScore, FEATURE_NAMES, queryTerms, type CandidateEvidence } from './paper-features.ts';
 import { corpusTerms } from './paper-terms.ts';
 import type { MatchedChunk, PaperHit, SearchOptions } from './types.ts';
@@ -130,7 +131,8 @@ export class HybridRetriever extends BaseRetriever {
    * papers of HNSW's nearest units, each scored exactly on all its units, so both sides
    * describe the same paper set.
    */
-  async candidates(query: string, options: Pick<SearchOptions, 'paperIds'> = {}): Promise<ScoredCandidate[]> {
+  async candidates(question: string, options: Pick<SearchOptions, 'paperIds'> = {}): Promise<ScoredCandidate[]> {
+    const query = withoutExclusions(question);
     const queryVector = unitVector(await this.embedQuery(query));
     return this.candidatesFor(query, queryVector, options);
   }
@@ -208,7 +210,8 @@ export class HybridRetriever extends BaseRetriever {
    * concurrent searches left ~125 kB of old-generation garbage per question, ~18 kB split
    * this way (docs/performance.md, "npm run load").
    */
-  async search(query: string, options: SearchOptions): Promise<PaperHit[]> {
+  async search(question: string, options: SearchOptions): Promise<PaperHit[]> {
+    const query = withoutExclusions(question);
     const queryVector = unitVector(await this.embedQuery(query));
     return this.rank(query, queryVector, options);
   }

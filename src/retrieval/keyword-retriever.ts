@@ -2,6 +2,7 @@ import type { Paper } from '../corpus/types.ts';
 import type { LexicalIndex } from '../index/lexical-index.ts';
 import { PostingsLexicalIndex } from '../index/postings-lexical-index.ts';
 import type { PaperHit, SearchOptions } from './types.ts';
+import { withoutExclusions } from './query-exclusions.ts';
 
 /**
  * Retrieval from BM25 alone, for the minutes of a first start when no embeddings exist yet:
@@ -24,7 +25,7 @@ export class KeywordRetriever {
 
   search(query: string, options: SearchOptions): PaperHit[] {
     const allowed = options.paperIds ? new Set(options.paperIds) : null;
-    const hits = this.lexical.query(query, options.k, { filter: allowed ? (paperId) => allowed.has(paperId) : undefined });
+    const hits = this.lexical.query(withoutExclusions(query), options.k, { filter: allowed ? (paperId) => allowed.has(paperId) : undefined });
     // Scores as a share of the best hit, like the hybrid side's min-max scale: answers compare papers by it.
     const best = hits[0]?.score ?? 1;
     return hits.flatMap((hit, rank) => {

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { withoutExclusions } from '../../src/retrieval/query-exclusions.ts';
+
+describe('withoutExclusions', () => {
+  it('drops a sentence that says which papers are not wanted', () => {
+    expect(withoutExclusions('Which papers speed up vision transformers by pruning patch tokens? Exclude vision-language models and new backbones.')).toBe(
+      'Which papers speed up vision transformers by pruning patch tokens?',
+    );
+    expect(withoutExclusions("Robot policies built on transformers. Leave out surveys. Don't count agents that only act in games.")).toBe('Robot policies built on transformers.');
+  });
+
+  it('drops an exclusion clause inside a sentence', () => {
+    expect(withoutExclusions('papers on token pruning, excluding vision-language models, for ViTs')).toBe('papers on token pruning, for ViTs');
+  });
+
+  it('keeps contrasts that describe the wanted paper', () => {
+    const query = 'cutting images into segments instead of square patches, rather than fixed grids';
+    expect(withoutExclusions(query)).toBe(query);
+    expect(withoutExclusions('How do models decide which tokens to skip?')).toBe('How do models decide which tokens to skip?');
+  });
+
+  it('keeps a query that is nothing but an exclusion', () => {
+    expect(withoutExclusions('Exclude surveys.')).toBe('Exclude surveys.');
+  });
+});
