@@ -86,11 +86,11 @@ export function judgeAnswerability(question: string, standalone: StandaloneQuest
     };
   }
   if (hits.length === 0) return { answerable: false, confidence: 0, reason: 'no-results', message: CANNOT_ANSWER };
-  const missing = namesMissingFromCorpus(question, index).filter((name) => !isGivenAsExample(question, name));
   // An unknown name in a search for papers may be the asker's own wording; in a question
   // about something (how does X…, what does X reach…), one unknown name is its subject,
   // and an unknown versioned name or several unknown names never belong to the corpus.
   const asksAboutSomething = !asksForPapers(question);
+  const missing = namesMissingFromCorpus(question, index).filter((name) => !isGivenAsExample(question, name, { search: !asksAboutSomething }));
   if (missing.length >= 2 || missing.some((name) => isVersionedName(name.name)) || (missing.length === 1 && asksAboutSomething)) {
     return { answerable: false, confidence: 0, reason: 'unknown-name', message: `${CANNOT_ANSWER} No indexed abstract mentions ${missing.map((name) => name.name).join(', ')}.` };
   }

@@ -390,11 +390,23 @@ const namesIn = (question: string) => [...specificNames(question).map((name) => 
  * comparison ("faster than stock PyTorch") or as the setting ("on Intel Xeon servers",
  * "using BLIP-2's Q-Former") is not what the question is about.
  */
-export function isGivenAsExample(question: string, name: UnknownName): boolean {
-  const before = question.slice(Math.max(0, name.offset - 30), name.offset);
+const EXAMPLE_CUES = 'e\\.g\\.|i\\.e\\.|such as|like|for example|for instance|including|than|vs\\.?|versus|compared (?:with|to)';
+const SETTING_CUES = 'over|on|using|via|with';
+const CUE_ENDING = '\\s*(?:the\\s+|a\\s+|an\\s+|stock\\s+|plain\\s+|vanilla\\s+|standard\\s+)?$';
+const EXAMPLE_BEFORE = new RegExp(`\\b(?:${EXAMPLE_CUES})${CUE_ENDING}`, 'i');
+const EXAMPLE_OR_SETTING_BEFORE = new RegExp(`\\b(?:${EXAMPLE_CUES}|${SETTING_CUES})${CUE_ENDING}`, 'i');
+/** Names listed before this one after the same cue: "such as Zephyrus, Quillbert or …", "on MMMU or …". */
+const COORDINATED_NAMES = /(?:[A-Za-z0-9][\w.+-]*(?:\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+))+$/;
+
+export function isGivenAsExample(question: string, name: UnknownName, options: { search?: boolean } = {}): boolean {
+  const before = question.slice(Math.max(0, name.offset - 60), name.offset);
+  // A name listed after another shares its role: "such as X or Y", "than X and Y".
+  const cueEnded = before.replace(COORDINATED_NAMES, '');
+  // In a search for papers the setting is the criterion ("papers that benchmark VLMs on MMMU or MathVista"): only examples and baselines are set aside.
+  if (options.search) return EXAMPLE_BEFORE.test(cueEnded);
   // "What pass@1 do code models get on HumanEval?": when the benchmark an asked number is
   // measured on is the only name, it is what the question is about (with another name,
   // "ViT … what top-1 on Intel Xeon?", it is the setting).
-  if (/\b(on|in)\s*(the\s+)?$/i.test(before) && asksForQuantity(question) && namesIn(question).every((other) => name.name.includes(other))) return false;
-  return /\b(e\.g\.|i\.e\.|such as|like|for example|for instance|including|than|vs\.?|versus|compared (with|to)|over|on|using|via|with)\s*(the\s+|a\s+|an\s+|stock\s+|plain\s+|vanilla\s+|standard\s+)?$/i.test(before);
+  if (/\b(on|in)\s*(the\s+)?$/i.test(cueEnded) && asksForQuantity(question) && namesIn(question).every((other) => name.name.includes(other))) return false;
+  return EXAMPLE_OR_SETTING_BEFORE.test(cueEnded);
 }

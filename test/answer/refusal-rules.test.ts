@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeAnswerability } from '../../src/answer/refusal.ts';
+import { isGivenAsExample, namesMissingFromCorpus } from '../../src/answer/unknown-names.ts';
 import type { LoadedIndex } from '../../src/index/load-index.ts';
 import type { PaperHit } from '../../src/retrieval/types.ts';
 
@@ -8,6 +9,7 @@ const index = {
   papers: [{ id: 'p0', title: 'Sparse attention for long documents', abstract: 'We evaluate on LongBench with Llama models and rotary position embeddings.', sources: [], links: [] }],
 } as unknown as LoadedIndex;
 const hits: PaperHit[] = [{ paperId: 'p0', title: 'Sparse attention for long documents', score: 1, snippet: '', chunks: [], scores: { fused: 1 } }];
+const namesCounted = (question: string) => namesMissingFromCorpus(question, index).filter((name) => !isGivenAsExample(question, name, { search: true })).map((name) => name.name);
 const judge = (question: string) => judgeAnswerability(question, { query: question, earlierPaperIds: [] }, hits, index, [1, 0]);
 
 describe('answerability hard rules', () => {
@@ -19,6 +21,12 @@ describe('answerability hard rules', () => {
   it('refuses several unknown names or an unknown versioned name in any question', () => {
     expect(judge('papers comparing Zephyrus and Quillbert')).toMatchObject({ answerable: false, reason: 'unknown-name' });
     expect(judge('long-context papers that beat Llama-9')).toMatchObject({ answerable: false, reason: 'unknown-name' });
+  });
+
+  it('in a search for papers, counts the benchmarks it is about ("on X or Y") among its unknown names', () => {
+    expect(judge('Find me papers that benchmark long-context models on Zephyrus or Quillbert.')).toMatchObject({ answerable: false, reason: 'unknown-name' });
+    // Examples stay set aside in a search too.
+    expect(namesCounted('Find me papers that benchmark long-context models, such as Zephyrus or Quillbert, on LongBench.')).toEqual([]);
   });
 
   it('refuses attempts to read the configuration or instructions', () => {
