@@ -299,6 +299,9 @@ function startsLongerWord(prefix: string, sorted: readonly string[]): boolean {
   return low < sorted.length && sorted[low]!.startsWith(prefix);
 }
 
+/** Endings the field builds model names with ("Linformer", "ResNet", "SciBERT", "BioGPT"). */
+const MODEL_NAME_ENDINGS = new Set(['former', 'formers', 'net', 'nets', 'bert', 'gpt', 'vit', 'mamba', 'llama', 'gan', 'diff', 'fusion', 'clip']);
+
 /**
  * Whether the corpus has a word in some form: itself, its stem, as the start of a longer
  * word ("backprop"), or as a compound with a corpus word for one half ("finetuning",
@@ -310,6 +313,8 @@ function wordInCorpus(word: string, lookup: CorpusLookup): boolean {
   if (analyze(word).some((term) => stems.has(term))) return true;
   for (let split = 3; split <= word.length - 3; split++) {
     const [head, tail] = [word.slice(0, split), word.slice(split)];
+    // "toolformer", "wavenet", "graphbert": a word and the field's model-name ending make a name, not a compound of two words.
+    if (MODEL_NAME_ENDINGS.has(tail)) continue;
     if ((lookup.words.has(head) && (lookup.words.has(tail) || englishWords.has(tail))) || (englishWords.has(head) && lookup.words.has(tail))) return true;
   }
   return startsLongerWord(word, sorted);

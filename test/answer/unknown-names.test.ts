@@ -51,6 +51,12 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('do dataloaders that pad sentences waste compute?')).toEqual([]);
   });
 
+  it("reads a word joined to the field's model-name ending as a name, not a compound of two words", () => {
+    // "decoder" + "former" and "token" + "net" are corpus words, but together they name a model.
+    expect(missing('how does decoderformer decide where to look?')).toEqual(['decoderformer']);
+    expect(missing("how do tokennet's layers grow?")).toEqual(['tokennet']);
+  });
+
   it('knows a family named without its version when the corpus names a version of it', () => {
     expect(missing('Which optimizers beat YOLO detectors?')).toEqual([]);
     expect(missing('How does Yolo crop faces?')).toEqual([]);
