@@ -93,7 +93,11 @@ function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher
   const wantsComparison = asksForComparison(input.question);
   // The question's words are what a named sentence must add to: read once, not per sentence.
   const askedForNames = asksForNames(input.question) ? askedWords(input.question) : null;
-  const rankWeight = input.history.length > 0 && isFollowUp(input.question) ? FOLLOW_UP_RANK_WEIGHT : PAPER_RANK_WEIGHT;
+  // A question with an asking clause, one that describes its paper before asking ("An
+  // offline meta-RL method built on …: in which environments…?") or asks a second thing
+  // ("…, and how much of it?"), is about one paper: stay with the paper retrieval ranked
+  // first for the whole question, as in a follow-up.
+  const rankWeight = (input.history.length > 0 && isFollowUp(input.question)) || clause ? FOLLOW_UP_RANK_WEIGHT : PAPER_RANK_WEIGHT;
   const scored: ScoredSentence[] = [];
   input.sources.forEach((source, rank) => {
     source.sentences.forEach((sentence, sentenceIndex) => {

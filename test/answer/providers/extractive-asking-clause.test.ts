@@ -18,4 +18,19 @@ describe('fact answers to a question that describes the paper first', () => {
     const chosen = chooseFactSentences({ question, query: question, history: [], sources: [RECIPE] });
     expect(chosen[0]?.text).toContain('3 augmentations');
   });
+
+  it('answers from the paper retrieved for the description, not from a lower-ranked one whose sentence echoes the asking clause', () => {
+    const METHOD = makeSourceWithSentences(
+      1,
+      'Meta Decision Transformer',
+      'We propose a decision transformer for offline meta-RL whose task representation comes from a pretrained world model. ' +
+        'We test it in the MuJoCo and Meta-World simulated environments.',
+      [0.5, 0.3],
+    );
+    // Its sentence shares the asking clause's words and is closer in meaning; only the retrieval rank tells them apart.
+    const OTHER = makeSourceWithSentences(3, 'A Vision-Language-Action Model', 'We test in both real-world and simulated environments.', 0.7);
+    const question = 'An offline meta-RL decision transformer with a pretrained world model for the task representation: in which simulated environments did they test it?';
+    const chosen = chooseFactSentences({ question, query: question, history: [], sources: [METHOD, OTHER] });
+    expect(chosen[0]?.text).toContain('MuJoCo');
+  });
 });
