@@ -390,11 +390,6 @@ export function isVersionedName(name: string): boolean {
 /** Every name-shaped token of a question: mixed case, digits, capitalised words and acronyms. */
 const namesIn = (question: string) => [...specificNames(question).map((name) => name.replace(/'s$/i, '')), ...acronyms(question).map((acronym) => acronym.name)];
 
-/**
- * A name given as an example ("e.g. Zipf's law", "such as X"), as the baseline of a
- * comparison ("faster than stock PyTorch") or as the setting ("on Intel Xeon servers",
- * "using BLIP-2's Q-Former") is not what the question is about.
- */
 const EXAMPLE_CUES = 'e\\.g\\.|i\\.e\\.|such as|like|for example|for instance|including|than|vs\\.?|versus|compared (?:with|to)';
 const SETTING_CUES = 'over|on|using|via|with';
 const CUE_ENDING = '\\s*(?:the\\s+|a\\s+|an\\s+|stock\\s+|plain\\s+|vanilla\\s+|standard\\s+)?$';
@@ -403,6 +398,11 @@ const EXAMPLE_OR_SETTING_BEFORE = new RegExp(`\\b(?:${EXAMPLE_CUES}|${SETTING_CU
 /** Names listed before this one after the same cue: "such as Zephyrus, Quillbert or …", "on MMMU or …". */
 const COORDINATED_NAMES = /(?:[A-Za-z0-9][\w.+-]*(?:\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+))+$/;
 
+/**
+ * A name given as an example ("e.g. Zipf's law", "such as X"), as the baseline of a
+ * comparison ("faster than stock PyTorch") or as the setting ("on Intel Xeon servers",
+ * "using BLIP-2's Q-Former") is not what the question is about.
+ */
 export function isGivenAsExample(question: string, name: UnknownName, options: { search?: boolean } = {}): boolean {
   const before = question.slice(Math.max(0, name.offset - 60), name.offset);
   // A name listed after another shares its role: "such as X or Y", "than X and Y".
