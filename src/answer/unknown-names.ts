@@ -116,10 +116,11 @@ const ROMAN_VERSIONS = ['ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii'];
 
 /**
  * A version is written several ways: "DeiT 3" / "DeiT III", "ConvNeXt V2" / "ConvNeXt 2".
- * Only a version that ends a name of two or more words counts ("DeiT III", not "III").
+ * Only a version after a word counts ("DeiT III", not "III" alone, nor a size such as
+ * "1248 x 1248", which would only be scanned for again).
  */
 function versionSpellings(name: string): string[] {
-  const ending = /^(.*\S)[\s-]+(?:v(\d+)|(\d+|ii|iii|iv|vi|vii|viii))$/i.exec(name);
+  const ending = /^(.*[A-Za-z]{2})[\s-]+(?:v(\d+)|(\d+|ii|iii|iv|vi|vii|viii))$/i.exec(name);
   if (!ending) return [name];
   const [, stem = '', afterV, bare = ''] = ending;
   const roman = ROMAN_VERSIONS.indexOf(bare.toLowerCase());

@@ -16,9 +16,10 @@ const EXCLUSION_CLAUSE = /[,;(]\s*(?:but\s+)?(?:excluding|leaving\s+out|not\s+co
 const MIN_WORDS_LEFT = 3;
 
 export function withoutExclusions(query: string): string {
-  if (!/\b(exclud|leav|omit|skip|count|except|include|list|want|need|consider)/i.test(query)) return query;
   const sentences = query.split(/(?<=[.?!;])\s+/);
   const kept = sentences.filter((sentence) => !EXCLUSION_SENTENCE.test(sentence.trim()));
+  // Nothing excluded: the query as typed (the embedding cache is keyed by it).
+  if (kept.length === sentences.length && query.search(EXCLUSION_CLAUSE) < 0) return query;
   const stripped = kept.join(' ').replace(EXCLUSION_CLAUSE, '').replace(/\s+([,.?!;])/g, '$1').trim();
   return stripped.split(/\s+/).filter((word) => /[a-z]{3,}/i.test(word)).length >= MIN_WORDS_LEFT ? stripped : query;
 }
