@@ -66,7 +66,7 @@ const QUANTITY_PATTERNS: RegExp[] = [
 /** How the asking part of a question opens ("and what…", "across what…", "Name the…"). */
 const ASKING_OPENER = '(?:(?:and|so|but|then)\\s+)?(?:(?:across|at|in|on|by|for|with|from|to|under|over)\\s+)?(?:how|what|which|who|whom|whose|where|when|why|is|are|does|do|did|was|were|can|name)\\b';
 /** Where a description of the paper ends and the question begins. */
-const ASKING_CLAUSE = new RegExp(`^(.{12,}?)(?:[:;,]|[.!](?=\\s))\\s*(${ASKING_OPENER}.*)$`, 'is');
+const ASKING_CLAUSE = new RegExp(`^(.{12,}?)(?:[:;,]|[.!](?=\\s)|\\s[-–—](?=\\s))\\s*(${ASKING_OPENER}.*)$`, 'is');
 const ASKING_START = new RegExp(`^${ASKING_OPENER}`, 'i');
 /** Where a second question starts: "…, and what…", "…, and on which…", "…; how…", "…? What…". */
 const ASKING_PART_BREAK = new RegExp(`(?:,?\\s+and\\s+|;\\s*|\\?\\s+)(?=${ASKING_OPENER})`, 'i');
@@ -123,9 +123,30 @@ export function statesComparison(sentence: string): boolean {
 const NAMED_THINGS = 'benchmarks?|datasets?|data\\s*sets?|corpora|corpus|suites?|tasks?|languages?|language\\s+pairs?|pairs|models?|backbones?|checkpoints?|baselines?|architectures?|encoders?|decoders?|tokenizers?|libraries|frameworks?|tools?|domains?|modalities|metrics?|competitions?|challenges?|games|environments?|robots?|hardware|gpus?';
 const NAMES_PATTERN = new RegExp(`\\b(which|what)\\s+(?:\\w+\\s+){0,2}?(${NAMED_THINGS})\\b(?![^?.!]{0,30}\\b(${MEASURES})\\b)`, 'i');
 
+/**
+ * "What was it evaluated on?", "What data was it tested on?", "What game world was it
+ * evaluated in?": the what/which noun may name no kind of thing, but a question ending on
+ * where the paper was tested asks for its benchmarks or datasets by name. Not training
+ * data: "trained on" is answered by a sentence that says "trained on" too.
+ */
+const EVALUATION_SETTING_ASKED = /\b(?:which|what)\b[^?.!]{0,60}?\b(?:test(?:ed)?|evaluated?|benchmarked|validated?|assess(?:ed)?|experimented|run|ran|measured)\s+(?:(?:it|them|this|that|the\s+\w+)\s+)?(?:on|in|against)\s*(?:[?,;]|$)/i;
+
 /** Whether the question asks which named things (benchmarks, models, languages) a paper used. */
 export function asksForNames(question: string): boolean {
-  return NAMES_PATTERN.test(question) && !asksForQuantity(question);
+  return (NAMES_PATTERN.test(question) || asksForEvaluationSetting(question)) && !asksForQuantity(question);
+}
+
+/** Whether the question asks where a paper was tested ("…which datasets was it evaluated on?"). */
+export function asksForEvaluationSetting(question: string): boolean {
+  return EVALUATION_SETTING_ASKED.test(question);
+}
+
+/**
+ * Sentences that report where a method was evaluated: "Experiments on Cityscapes, ACDC,
+ * and NYUv2 datasets show…", "…state-of-the-art performance on the WHOOPS!".
+ */
+export function statesEvaluationSetting(sentence: string): boolean {
+  return /\b(?:experiments?|evaluat\w*|tested|results?|performance|benchmarked|validated)\b[^.;]{0,40}?\b(?:on|across)\b|\bon\b[^.;]{0,80}?\b(?:datasets?|benchmarks?)\b/i.test(sentence);
 }
 
 /** The question's own words and names, lower-cased: what `namesStated` does not count. Computed once per question. */
@@ -150,6 +171,14 @@ export function namesStated(sentence: string, asked: ReadonlySet<string>): numbe
     if (name && !asked.has(token.toLowerCase())) names.add(token.toLowerCase());
   });
   return names.size;
+}
+
+/** Numbers written as words: "a four-stage distillation", "thirteen tasks", "twice as fast". */
+const NUMBER_WORDS = /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|twice|double|triple|half)\b/i;
+
+/** Whether a sentence states a number, in digits or in words. */
+export function statesNumber(sentence: string): boolean {
+  return /\d/.test(sentence) || NUMBER_WORDS.test(sentence);
 }
 
 /** Whether the question wants a number (so sentences stating one are the likelier answer). */

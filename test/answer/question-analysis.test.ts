@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../../src/answer/question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber } from '../../src/answer/question-analysis.ts';
 
 describe('asksForPapers', () => {
   it.each([
@@ -91,8 +91,39 @@ describe('questions asking which named things a paper used', () => {
     ['Which one uses Fourier embeddings?', false],
     ['What ADE20K score did it reach?', false],
     ['How many datasets did they use?', false],
+    // No kind of thing named, but where it was tested is asked.
+    ['What was it evaluated on?', true],
+    ['What data was it tested on?', true],
+    ['What game world was it evaluated in?', true],
   ])('asksForNames(%s) → %s', (question, expected) => {
     expect(asksForNames(question)).toBe(expected);
+  });
+
+  it.each([
+    ['A distillation method for segmentation transformers. What data was it tested on?', true],
+    ['the method that judges absurd pictures - what was it evaluated on?', true],
+    ['Which benchmarks did they test it on, and how well did it do?', true],
+    // Training data is asked in the words that answer it ("trained on …").
+    ['Which text corpus was it pre-trained on?', false],
+    ['What did they test?', false],
+  ])('asksForEvaluationSetting(%s) → %s', (question, expected) => {
+    expect(asksForEvaluationSetting(question)).toBe(expected);
+  });
+
+  it.each([
+    ['Experiments on Cityscapes, ACDC, and NYUv2 datasets show that it outperforms prior work.', true],
+    ['Our method achieves state-of-the-art performance on the WHOOPS! and WEIRD datasets.', true],
+    ['We evaluate on three public benchmarks.', true],
+    ['We distill both feature maps and patch embeddings of large teachers.', false],
+  ])('statesEvaluationSetting(%s) → %s', (sentence, expected) => {
+    expect(statesEvaluationSetting(sentence)).toBe(expected);
+  });
+
+  it('reads numbers written as words', () => {
+    expect(statesNumber('We propose a four-stage progressive distillation.')).toBe(true);
+    expect(statesNumber('It is evaluated on thirteen Polish tasks.')).toBe(true);
+    expect(statesNumber('It keeps 98.0% of the teacher.')).toBe(true);
+    expect(statesNumber('The student keeps most of the teacher performance.')).toBe(false);
   });
 
   it('counts the names a sentence states beyond those the question says', () => {
@@ -146,6 +177,12 @@ describe('askingClause', () => {
     expect(askingClause('The recipe that simplifies ResNet-50 training: how many augmentations does it use?')).toBe('how many augmentations does it use?');
     expect(askingClause('In the dual-branch classifier that fuses patch sizes, what is the time complexity of that fusion?')).toBe('what is the time complexity of that fusion?');
     expect(askingClause('The model that treats weights as tokens: across what parameter range was it scaled?')).toBe('across what parameter range was it scaled?');
+  });
+
+  it('starts after a spaced dash', () => {
+    expect(askingClause('zero-shot action detection with a frozen CLIP - what video collections did they test on?')).toBe('what video collections did they test on?');
+    expect(askingClause('A self-supervised audio model — which clips did it pre-train on?')).toBe('which clips did it pre-train on?');
+    expect(askingClause('Is the Swin-T backbone better?')).toBeUndefined();
   });
 
   it('is the last sentence when a sentence of description comes first', () => {

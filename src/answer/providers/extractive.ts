@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison } from '../question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {
@@ -32,6 +32,12 @@ const COMPARISON_BONUS = 0.3;
  * them, per name stated (up to NAMES_COUNTED), so a list of three outranks one passing mention.
  */
 const NAMES_BONUS = 0.1;
+/**
+ * "What was it evaluated on?" is answered by the sentence reporting the experiments
+ * ("Experiments on Cityscapes, ACDC, and NYUv2 datasets show…"), which shares no word with
+ * a question that describes the paper; the description's own sentences name its modules.
+ */
+const EVALUATION_BONUS = 0.3;
 const NAMES_COUNTED = 3;
 /** Weight of question terms a further sentence adds that the chosen ones lack. */
 const NEW_COVERAGE_WEIGHT = 0.5;
@@ -91,6 +97,7 @@ function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher
   const askedTerms = asked ? weigh(asked) : undefined;
   const wantsNumber = asksForQuantity(input.question);
   const wantsComparison = asksForComparison(input.question);
+  const wantsEvaluationSetting = asksForEvaluationSetting(input.question);
   // The question's words are what a named sentence must add to: read once, not per sentence.
   const askedForNames = asksForNames(input.question) ? askedWords(input.question) : null;
   // A question with an asking clause, one that describes its paper before asking ("An
@@ -107,6 +114,7 @@ function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher
       if (askedTerms) score += ASKED_THING_WEIGHT * overlapScore(askedTerms, sentence.text);
       if (wantsNumber && /\d/.test(sentence.text)) score += QUANTITY_BONUS;
       if (wantsComparison && statesComparison(sentence.text)) score += COMPARISON_BONUS;
+      if (wantsEvaluationSetting && statesEvaluationSetting(sentence.text)) score += EVALUATION_BONUS;
       if (askedForNames) score += NAMES_BONUS * Math.min(NAMES_COUNTED, namesStated(sentence.text, askedForNames));
       scored.push({ source, sentenceIndex, text: sentence.text, score });
     });
@@ -121,7 +129,12 @@ function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher
  */
 export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
   const weigh = termWeigher(input.sources);
-  const ranked = scoreSentences(input, weigh);
+  const scored = scoreSentences(input, weigh);
+  // Only in a question that stands alone: a follow-up's names qualify the papers under
+  // discussion ("which one reuses the Q-Former from BLIP-2?"), they are not its subject.
+  const named = input.reference === undefined || input.reference === 'standalone' ? namedSources(input.question, input.sources) : [];
+  // Term weights still come from every source: which words are distinctive does not change.
+  const ranked = input.history.length === 0 && named.length === 0 && describesThenAsks(input.question) ? scored.filter((sentence) => sentence.source === input.sources[0]) : scored;
   const best = ranked[0];
   if (!best) return [];
   const questionTerms = weigh(input.question);
@@ -164,35 +177,40 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
     // In a follow-up the paper under discussion answers, when the wording pinned one down; its best sentence may rank below another paper's.
     const answering = input.sources.find((source) => source.paperId === input.referent) ?? best.source;
     const ownSentences = ranked.filter((sentence) => sentence.source === answering);
-    const partBests = parts.flatMap((part) => {
+    const partAnswers = parts.flatMap((part) => {
       const partTerms = weigh(part);
+      // A part asking for a number ("how large did they scale it") is answered by a sentence stating one.
+      const numeric = asksForQuantity(part) ? ownSentences.filter((sentence) => statesNumber(sentence.text)) : [];
       let pick: ScoredSentence | undefined;
       let pickOverlap = 0;
-      for (const sentence of ownSentences) {
-        const overlap = overlapScore(partTerms, sentence.text);
-        if (overlap > pickOverlap) [pick, pickOverlap] = [sentence, overlap];
+      for (const sentences of [numeric, ownSentences]) {
+        for (const sentence of sentences) {
+          const overlap = overlapScore(partTerms, sentence.text);
+          if (overlap > pickOverlap) [pick, pickOverlap] = [sentence, overlap];
+        }
+        if (pick) break;
       }
       // Answered already when a chosen sentence of the answering paper shares as much of the part (another paper's answers for that paper).
-      return pick && !chosen.some((sentence) => sentence.source === answering && overlapScore(partTerms, sentence.text) >= pickOverlap) ? [pick] : [];
+      const answers = (sentence: ScoredSentence) => sentence.source === answering && overlapScore(partTerms, sentence.text) >= pickOverlap && (numeric.length === 0 || statesNumber(sentence.text));
+      const answered = chosen.find(answers);
+      return answered ? [answered] : pick ? [pick] : [];
     });
     // Every sentence here is one of `ranked`'s, so the same sentence is the same object.
-    for (const partBest of partBests) {
-      if (chosen.includes(partBest)) continue;
+    for (const partAnswer of partAnswers) {
+      if (chosen.includes(partAnswer)) continue;
       if (chosen.length >= MAX_FACT_SENTENCES) {
+        // Never drop a sentence that answers another part.
         let removable = chosen.length - 1;
-        while (removable > 0 && partBests.includes(chosen[removable]!)) removable--;
+        while (removable > 0 && partAnswers.includes(chosen[removable]!)) removable--;
         if (removable === 0) continue;
         chosen.splice(removable, 1);
       }
-      chosen.push(partBest);
+      chosen.push(partAnswer);
     }
   }
   // A question that names two or more of the papers by their own names ("Compare
   // EfficientFormer and Tokens-to-Token ViT") is answered from each of them, in the order
   // the question names them, and from no other paper.
-  // Only in a question that stands alone: a follow-up's names qualify the papers under
-  // discussion ("which one reuses the Q-Former from BLIP-2?"), they are not its subject.
-  const named = input.reference === undefined || input.reference === 'standalone' ? namedSources(input.question, input.sources) : [];
   if (named.length > 0) {
     return named.flatMap((source) => {
       const own = chosen.filter((sentence) => sentence.source === source);
@@ -245,6 +263,15 @@ function listAnswer(input: GenerationInput): string {
     return `- **${source.title}** [${source.n}]: ${bestSentence?.text ?? source.sentences[0]?.text ?? ''} [${source.n}]`;
   });
   return `Papers in the index on this:\n\n${lines.join('\n')}`;
+}
+
+/**
+ * "<a description of one paper> - what was it evaluated on?": the description found the
+ * paper, and the asking clause's pronoun points back at it.
+ */
+function describesThenAsks(question: string): boolean {
+  const clause = askingClause(question);
+  return clause !== undefined && /\b(it|its|they|their|them)\b/i.test(clause);
 }
 
 /**
