@@ -172,6 +172,9 @@ function isKnown(name: string, index: TitledTexts): boolean {
   return nameParts.every((part) => inCorpus(part, index));
 }
 
+/** Function words inside a capitalised name; not "and" or "with", which join two names. */
+const NAME_JOINERS = new Set(['of', 'in', 'the', 'for', 'to']);
+
 /**
  * Runs of capitalised words inside a sentence ("Direct Preference Optimization", "Grand
  * Slam") name one thing even when each word is common on its own.
@@ -188,6 +191,8 @@ function capitalisedPhrases(question: string): string[] {
     words.forEach((word, position) => {
       const clean = word.replace(/^[("'“]+|[)"'”,.?!:;]+$/g, '').replace(/'s$/, '');
       if (position > 0 && /^[A-Z][a-z]+$/.test(clean)) run.push(clean);
+      // "Tree of Thoughts", "Lost in the Middle": function words join a capitalised name.
+      else if (run.length > 0 && NAME_JOINERS.has(word) && /^[A-Z][a-z]+/.test(words.slice(position + 1).find((next) => !NAME_JOINERS.has(next)) ?? '')) run.push(word);
       else flush();
     });
     flush();
@@ -316,7 +321,8 @@ function wordInCorpus(word: string, lookup: CorpusLookup): boolean {
     const [head, tail] = [word.slice(0, split), word.slice(split)];
     // "toolformer", "wavenet", "graphbert": a word and the field's model-name ending make a name, not a compound of two words.
     if (MODEL_NAME_ENDINGS.has(tail)) continue;
-    if ((lookup.words.has(head) && (lookup.words.has(tail) || englishWords.has(tail))) || (englishWords.has(head) && lookup.words.has(tail))) return true;
+    // A half only English has must be a word of four letters or more: "med" + "usa" is no compound.
+    if ((lookup.words.has(head) && (lookup.words.has(tail) || (tail.length >= 4 && englishWords.has(tail)))) || (head.length >= 4 && englishWords.has(head) && lookup.words.has(tail))) return true;
   }
   return startsLongerWord(word, sorted);
 }
@@ -332,10 +338,42 @@ function lowerCaseSubjects(question: string, index: TitledTexts): Array<{ name: 
   const pattern = /\b(?:does|do|did|is|are|was|were|can|could|would|will|should|has|have|had)\s+(?:the\s+)?([a-z][a-z0-9]+)(?:'s)?(?=[\s?,])/dg;
   for (const match of question.matchAll(pattern)) {
     const word = match[1]!;
-    if (wordInCorpus(word, corpusLookup(index)) || englishWords.has(word)) continue;
+    // "how do medusa's heads…": what owns the parts asked about is a system, even when it is also an English word.
+    const possessive = question.startsWith("'s", match.indices![1]![1]);
+    // "wav2vec2" is the corpus's "wav2vec 2.0": a name with digits may be written with separators.
+    if (wordInCorpus(word, corpusLookup(index)) || (englishWords.has(word) && !possessive) || (/\d/.test(word) && inCorpus(word, index))) continue;
     names.push({ name: word, offset: match.indices![1]![0] });
   }
   return names;
+}
+
+/**
+ * A lower-case word the asker puts in parentheses names what they describe ("…suddenly
+ * generalize long after overfitting (grokking)?"), as abstracts introduce names; it is a
+ * name when no abstract has it in any form, English word or not.
+ */
+function parenthesisedNames(question: string, index: TitledTexts): Array<{ name: string; offset: number }> {
+  const names: Array<{ name: string; offset: number }> = [];
+  for (const match of question.matchAll(/\(([a-z][a-z0-9-]{3,})\)/dg)) {
+    const word = match[1]!;
+    if (wordInCorpus(word, corpusLookup(index)) || inCorpus(word, index)) continue;
+    names.push({ name: word, offset: match.indices![1]![0] });
+  }
+  return names;
+}
+
+/**
+ * "with about 300M params": a size the asker rounds is a quantity, which the abstract may
+ * write otherwise ("304M"); a size stated flatly ("a 175B model") names a model.
+ */
+function isRoundedSize(question: string, name: string, offset: number): boolean {
+  return /^\d+(\.\d+)?[kmbt]$/i.test(name) && /(?:\b(?:about|around|roughly|approximately|nearly|almost|under|over|below|above|than|to)|[~≈<>])\s*$/i.test(question.slice(0, offset));
+}
+
+/** "DeepMind's Gopher", "Meta's LLaMA": the owner of a name the corpus knows says who made it, not what is asked about. */
+function ownsKnownName(question: string, name: string, offset: number, index: TitledTexts): boolean {
+  const owned = /^'s\s+([A-Za-z0-9][\w.+-]*[A-Za-z0-9])/.exec(question.slice(offset + name.length))?.[1];
+  return owned !== undefined && /[A-Z]/.test(owned) && isKnown(owned, index);
 }
 
 export interface UnknownName {
@@ -365,15 +403,17 @@ export function namesMissingFromCorpus(question: string, index: TitledTexts): Un
   for (const name of specificNames(question)) {
     if (seen.has(name) || inMissingPhrase(name) || isKnown(name, index)) continue;
     seen.add(name);
-    missing.push({ name: name.replace(/'s$/i, ''), offset: question.indexOf(name) });
+    const bare = name.replace(/'s$/i, '');
+    const offset = question.indexOf(name);
+    if (!ownsKnownName(question, bare, offset, index) && !isRoundedSize(question, bare, offset)) missing.push({ name: bare, offset });
   }
-  for (const found of [...namesOfPapers(question, index), ...lowerCaseSubjects(question, index)]) {
+  for (const found of [...namesOfPapers(question, index), ...lowerCaseSubjects(question, index), ...parenthesisedNames(question, index)]) {
     if (seen.has(found.name)) continue;
     seen.add(found.name);
     missing.push(found);
   }
   for (const acronym of acronyms(question)) {
-    if (seen.has(acronym.name) || seen.has(`${acronym.name}s`) || inMissingPhrase(acronym.name) || acronymInCorpus(acronym.name, index)) continue;
+    if (seen.has(acronym.name) || seen.has(`${acronym.name}s`) || inMissingPhrase(acronym.name) || acronymInCorpus(acronym.name, index) || ownsKnownName(question, acronym.name, acronym.offset, index)) continue;
     seen.add(acronym.name);
     missing.push(acronym);
   }

@@ -11,6 +11,7 @@ const abstracts = [
   'Fine-tuning with backpropagation through a frozen tokenizer; the upsampling decoder is light.',
   'Faces are cropped by a YOLOv5 detector before classification.',
   'We revisit DeiT III training and compare with ConvNeXt and DeepSeek-VL.',
+  'Speech features of wav2vec 2.0 are probed; the Gopher language model with a mixture of experts and Med-PaLM answer questions.',
 ];
 
 /** Only `papers` is read by the name check. */
@@ -135,6 +136,44 @@ describe('namesMissingFromCorpus', () => {
   it('treats a run of capitalised words as one name', () => {
     expect(missing('How does Direct Preference Optimization avoid a reward model?')).toEqual(['Direct Preference Optimization']);
     expect(missing('Who won the Grand Slam?')).toEqual(['Grand Slam']);
+  });
+
+  it('joins capitalised words over the function words inside a name, not over "and"', () => {
+    expect(missing('What does Tree of Thoughts add to prompting?')).toEqual(['Tree of Thoughts']);
+    expect(missing('How does a Mixture of Experts route tokens?')).toEqual([]);
+    expect(missing('Do Speech and Gopher models agree?')).toEqual([]);
+  });
+
+  it('finds a lower-case name with digits written with separators in the corpus', () => {
+    expect(missing('do wav2vec2 features encode emotion?')).toEqual([]);
+    expect(missing('do wav2vec3 features encode emotion?')).toEqual(['wav2vec3']);
+  });
+
+  it('reads a lower-case possessive subject as a name even when it is an English word', () => {
+    expect(missing("how do medusa's extra heads speed up decoding?")).toEqual(['medusa']);
+    // A corpus word owning something is not a name.
+    expect(missing("how does the model's memory grow?")).toEqual([]);
+  });
+
+  it('does not make a compound of a corpus word and a short English word', () => {
+    // "med" (Med-PaLM) and "usa" do not make "medusa"; "fine" and "tuning" make "finetuning".
+    expect(missing("how do medusa's heads work?")).toEqual(['medusa']);
+    expect(missing('does finetuning hurt?')).toEqual([]);
+  });
+
+  it('reads a lower-case word in parentheses that no abstract has as the name of what is described', () => {
+    expect(missing('why do small models generalize long after they overfit (grokking)?')).toEqual(['grokking']);
+    expect(missing('why does a big model (gopher) answer better?')).toEqual([]);
+  });
+
+  it("passes over the owner of a name the corpus knows: DeepMind's Gopher", () => {
+    expect(missing("How many parameters does DeepMind's Gopher have?")).toEqual([]);
+    expect(missing("How many parameters does DeepMind's Chinchilla have?")).toEqual(['DeepMind', 'Chinchilla']);
+  });
+
+  it('reads a rounded size as a quantity, a size stated flatly as a name', () => {
+    expect(missing('a ViT with about 300M params')).toEqual([]);
+    expect(missing('How was a 175B model trained?')).toEqual(['175B']);
   });
 });
 
