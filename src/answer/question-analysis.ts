@@ -104,6 +104,17 @@ export function askingParts(question: string): string[] {
     .filter((part) => ASKING_START.test(part) && analyze(part).length >= 2);
 }
 
+/**
+ * The question without what it sets its subject against: "…linear versus sparse, rather
+ * than whole architectures like MoE?" → "…linear versus sparse?". Those words pick the
+ * sentences of the papers the asker ruled out.
+ */
+export function withoutContrasts(question: string): string {
+  // Up to the end of its clause: a comma, a stop or a spaced dash ("… instead of CNNs — which tasks …?").
+  const stripped = question.replace(/,?\s*\b(?:rather than|instead of|as opposed to|unlike)\b.*?(?=\s[-–—]\s|[,;:.?!—–]|$)/gi, '').trim();
+  return analyze(stripped).length >= 2 ? stripped : question;
+}
+
 /** Whether the question asks what a method beat or was compared with (baselines, prior models). */
 export function asksForComparison(question: string): boolean {
   return /\b(beat|beats|outperform(s|ed)?|surpass(es|ed)?|better than|compare[sd]?|comparison|versus|vs\.?|against|baselines?|competitors?|prior (models|methods|work))\b/i.test(question);

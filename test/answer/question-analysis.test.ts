@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber } from '../../src/answer/question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts } from '../../src/answer/question-analysis.ts';
 
 describe('asksForPapers', () => {
   it.each([
@@ -192,5 +192,17 @@ describe('askingClause', () => {
   it('is undefined when the whole question asks', () => {
     expect(askingClause('How many augmentations does the new recipe use?')).toBeUndefined();
     expect(askingClause('token merging, pruning and distillation for faster ViTs')).toBeUndefined();
+  });
+});
+
+describe('withoutContrasts', () => {
+  it('drops what the question sets its subject against', () => {
+    expect(withoutContrasts('Which one focuses on attention itself, linear versus sparse, rather than whole architectures like MoE?')).toBe('Which one focuses on attention itself, linear versus sparse?');
+    expect(withoutContrasts('Which method predicts depth instead of optical flow?')).toBe('Which method predicts depth?');
+    expect(withoutContrasts('The one using state space models instead of CNNs — which tasks does it cover?')).toBe('The one using state space models — which tasks does it cover?');
+  });
+
+  it('keeps the question when the contrast is all it says', () => {
+    expect(withoutContrasts('Rather than what?')).toBe('Rather than what?');
   });
 });

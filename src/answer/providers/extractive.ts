@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber } from '../question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {
@@ -89,7 +89,7 @@ const ASKING_CLAUSE_WEIGHT = 0.3;
 const ASKED_THING_WEIGHT = 0.15;
 
 function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher(input.sources)): ScoredSentence[] {
-  const questionTerms = weigh(input.question);
+  const questionTerms = weigh(withoutContrasts(input.question));
   const clause = askingClause(input.question);
   const clauseTerms = clause ? weigh(clause) : undefined;
   // In a follow-up the phrase often names what the conversation already settled ("which language pairs…").
@@ -137,7 +137,7 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
   const ranked = input.history.length === 0 && named.length === 0 && describesThenAsks(input.question) ? scored.filter((sentence) => sentence.source === input.sources[0]) : scored;
   const best = ranked[0];
   if (!best) return [];
-  const questionTerms = weigh(input.question);
+  const questionTerms = weigh(withoutContrasts(input.question));
   const totalWeight = [...questionTerms.values()].reduce((sum, weight) => sum + weight, 0) || 1;
   const covered = new Set(analyze(best.text));
   const chosen: ScoredSentence[] = [best];
