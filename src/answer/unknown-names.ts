@@ -172,8 +172,12 @@ function isKnown(name: string, index: TitledTexts): boolean {
   return nameParts.every((part) => inCorpus(part, index));
 }
 
-/** Function words inside a capitalised name; not "and" or "with", which join two names. */
-const NAME_JOINERS = new Set(['of', 'in', 'the', 'for', 'to']);
+/**
+ * "Tree of Thoughts", "Graph of Thoughts": "of" joins a capitalised name. Not "for", "in" or
+ * "to", which join a Title-Case description ("Masked Autoencoders for Point Clouds", "State of
+ * the Art in Segmentation"), nor "and", which joins two names.
+ */
+const NAME_JOINERS = new Set(['of']);
 
 /**
  * Runs of capitalised words inside a sentence ("Direct Preference Optimization", "Grand
@@ -191,8 +195,7 @@ function capitalisedPhrases(question: string): string[] {
     words.forEach((word, position) => {
       const clean = word.replace(/^[("'“]+|[)"'”,.?!:;]+$/g, '').replace(/'s$/, '');
       if (position > 0 && /^[A-Z][a-z]+$/.test(clean)) run.push(clean);
-      // "Tree of Thoughts", "Lost in the Middle": function words join a capitalised name.
-      else if (run.length > 0 && NAME_JOINERS.has(word) && /^[A-Z][a-z]+/.test(words.slice(position + 1).find((next) => !NAME_JOINERS.has(next)) ?? '')) run.push(word);
+      else if (run.length > 0 && NAME_JOINERS.has(word) && /^[A-Z][a-z]+/.test(words[position + 1] ?? '')) run.push(word);
       else flush();
     });
     flush();
@@ -342,6 +345,7 @@ function lowerCaseSubjects(question: string, index: TitledTexts): Array<{ name: 
     const possessive = question.startsWith("'s", match.indices![1]![1]);
     // "wav2vec2" is the corpus's "wav2vec 2.0": a name with digits may be written with separators.
     if (wordInCorpus(word, corpusLookup(index)) || (englishWords.has(word) && !possessive) || (/\d/.test(word) && inCorpus(word, index))) continue;
+    if (possessive && ownsKnownName(question, word, match.indices![1]![0], index)) continue;
     names.push({ name: word, offset: match.indices![1]![0] });
   }
   return names;

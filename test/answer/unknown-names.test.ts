@@ -138,10 +138,11 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('Who won the Grand Slam?')).toEqual(['Grand Slam']);
   });
 
-  it('joins capitalised words over the function words inside a name, not over "and"', () => {
+  it('joins capitalised words over "of" into one name, not over the words of a Title-Case description', () => {
     expect(missing('What does Tree of Thoughts add to prompting?')).toEqual(['Tree of Thoughts']);
     expect(missing('How does a Mixture of Experts route tokens?')).toEqual([]);
     expect(missing('Do Speech and Gopher models agree?')).toEqual([]);
+    expect(missing('How do Speech Features for Gopher work?')).toEqual([]);
   });
 
   it('finds a lower-case name with digits written with separators in the corpus', () => {
@@ -169,6 +170,8 @@ describe('namesMissingFromCorpus', () => {
   it("passes over the owner of a name the corpus knows: DeepMind's Gopher", () => {
     expect(missing("How many parameters does DeepMind's Gopher have?")).toEqual([]);
     expect(missing("How many parameters does DeepMind's Chinchilla have?")).toEqual(['DeepMind', 'Chinchilla']);
+    expect(missing("how does zorblab's Gopher answer?")).toEqual([]);
+    expect(missing("how does zorblab's memory grow?")).toEqual(['zorblab']);
   });
 
   it('reads a rounded size as a quantity, a size stated flatly as a name', () => {
