@@ -97,9 +97,21 @@ function nameParts(name: string): string[] {
   return normaliseNotation(name.toLowerCase()).match(/[a-z]+|\d+(?:\.\d+)?/g) ?? [];
 }
 
-/** ["q", "former"] → a pattern that also matches "qformer", "q former", "q_former". */
+/** A word in the singular and the plural ("clouds" / "cloud"); names of three letters or fewer as written. */
+function numberForms(word: string): string[] {
+  if (!/^[a-z]{4,}$/.test(word)) return [word];
+  const singular = word.replace(/(?<!s)s$/, '');
+  return [word, singular, `${singular}s`, `${singular}es`];
+}
+
+/**
+ * ["q", "former"] → a pattern that also matches "qformer", "q former", "q_former"; a word
+ * in the singular or the plural ("Point Clouds" finds "point cloud", "Knowledge Graph" finds
+ * "knowledge graphs").
+ */
 function flexiblePattern(parts: readonly string[]): RegExp {
-  const body = parts.map(escapeRegExp).join('[\\s\\-_./$]*');
+  const numberless = (part: string) => (/^[a-z]{4,}$/.test(part) ? `${escapeRegExp(part.replace(/(?<!s)s$/, ''))}(?:e?s)?` : escapeRegExp(part));
+  const body = parts.map(numberless).join('[\\s\\-_./$]*');
   return new RegExp(`(?<![a-z0-9])${body}(?![a-z0-9])`);
 }
 
@@ -134,7 +146,7 @@ function versionSpellings(name: string): string[] {
 function spellingInCorpus(name: string, index: TitledTexts): boolean {
   const parts = nameParts(name);
   const lookup = corpusLookup(index);
-  if (parts.length === 1 && /^([a-z]+|\d+)$/.test(parts[0]!)) return lookup.words.has(parts[0]!) || lookup.families.has(parts[0]!);
+  if (parts.length === 1 && /^([a-z]+|\d+)$/.test(parts[0]!)) return numberForms(parts[0]!).some((form) => lookup.words.has(form)) || lookup.families.has(parts[0]!);
   // Written without separators ("qformer", "gpt4"): found by lookup too.
   if (lookup.words.has(parts.join(''))) return true;
   const pattern = flexiblePattern(parts);

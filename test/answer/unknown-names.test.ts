@@ -99,10 +99,17 @@ describe('namesMissingFromCorpus', () => {
   });
 
   it('finds a one-part name only as a whole word', () => {
-    // "QFormer" holds "former" but not as a word; "adapters" is not "adapter".
+    // "QFormer" holds "former" but not as a word.
     expect(missing('Does the Former block help?')).toEqual(['Former']);
     expect(missing('How does LoRA compare?')).toEqual([]);
-    expect(missing('Do Adapter layers help?')).toEqual(['Adapter']);
+    expect(missing('Do Adaptor layers help?')).toEqual(['Adaptor']);
+  });
+
+  it('finds a name in the singular or the plural', () => {
+    // The corpus has "adapters" and "mixture of experts".
+    expect(missing('Do Adapter layers help?')).toEqual([]);
+    expect(missing('How does a Mixture of Expert layer route tokens?')).toEqual([]);
+    expect(missing('How do Decoding Heads work?')).toEqual(['Decoding Heads']);
   });
 
   it('checks all-capital acronyms too, in the singular or the plural the corpus uses', () => {
