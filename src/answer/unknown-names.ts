@@ -97,11 +97,13 @@ function nameParts(name: string): string[] {
   return normaliseNotation(name.toLowerCase()).match(/[a-z]+|\d+(?:\.\d+)?/g) ?? [];
 }
 
-/** A word in the singular and the plural ("clouds" / "cloud"); names of three letters or fewer as written. */
+/** A word of four letters or more without a plural "s" ("clouds" → "cloud"); shorter names stay as written. */
+const singularOf = (word: string) => (/^[a-z]{4,}$/.test(word) ? word.replace(/(?<!s)s$/, '') : undefined);
+
+/** A word in the singular and the plural ("clouds" / "cloud"). */
 function numberForms(word: string): string[] {
-  if (!/^[a-z]{4,}$/.test(word)) return [word];
-  const singular = word.replace(/(?<!s)s$/, '');
-  return [word, singular, `${singular}s`, `${singular}es`];
+  const singular = singularOf(word);
+  return singular === undefined ? [word] : [word, singular, `${singular}s`, `${singular}es`];
 }
 
 /**
@@ -110,8 +112,11 @@ function numberForms(word: string): string[] {
  * "knowledge graphs").
  */
 function flexiblePattern(parts: readonly string[]): RegExp {
-  const numberless = (part: string) => (/^[a-z]{4,}$/.test(part) ? `${escapeRegExp(part.replace(/(?<!s)s$/, ''))}(?:e?s)?` : escapeRegExp(part));
-  const body = parts.map(numberless).join('[\\s\\-_./$]*');
+  const eitherNumber = (part: string) => {
+    const singular = singularOf(part);
+    return singular === undefined ? escapeRegExp(part) : `${escapeRegExp(singular)}(?:e?s)?`;
+  };
+  const body = parts.map(eitherNumber).join('[\\s\\-_./$]*');
   return new RegExp(`(?<![a-z0-9])${body}(?![a-z0-9])`);
 }
 
@@ -353,12 +358,13 @@ function lowerCaseSubjects(question: string, index: TitledTexts): Array<{ name: 
   const pattern = /\b(?:does|do|did|is|are|was|were|can|could|would|will|should|has|have|had)\s+(?:the\s+)?([a-z][a-z0-9]+)(?:'s)?(?=[\s?,])/dg;
   for (const match of question.matchAll(pattern)) {
     const word = match[1]!;
+    const [start, end] = match.indices![1]!;
     // "how do medusa's heads…": what owns the parts asked about is a system, even when it is also an English word.
-    const possessive = question.startsWith("'s", match.indices![1]![1]);
+    const possessive = question.startsWith("'s", end);
     // "wav2vec2" is the corpus's "wav2vec 2.0": a name with digits may be written with separators.
     if (wordInCorpus(word, corpusLookup(index)) || (englishWords.has(word) && !possessive) || (/\d/.test(word) && inCorpus(word, index))) continue;
-    if (possessive && ownsKnownName(question, word, match.indices![1]![0], index)) continue;
-    names.push({ name: word, offset: match.indices![1]![0] });
+    if (possessive && ownsKnownName(question, word, start, index)) continue;
+    names.push({ name: word, offset: start });
   }
   return names;
 }

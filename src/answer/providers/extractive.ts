@@ -32,13 +32,13 @@ const COMPARISON_BONUS = 0.3;
  * them, per name stated (up to NAMES_COUNTED), so a list of three outranks one passing mention.
  */
 const NAMES_BONUS = 0.1;
+const NAMES_COUNTED = 3;
 /**
  * "What was it evaluated on?" is answered by the sentence reporting the experiments
  * ("Experiments on Cityscapes, ACDC, and NYUv2 datasets show…"), which shares no word with
  * a question that describes the paper; the description's own sentences name its modules.
  */
 const EVALUATION_BONUS = 0.3;
-const NAMES_COUNTED = 3;
 /** Weight of question terms a further sentence adds that the chosen ones lack. */
 const NEW_COVERAGE_WEIGHT = 0.5;
 
