@@ -61,6 +61,8 @@ const ADDRESSED_INTERNALS: RegExp[] = [
   /<\/?\s*(system|context|instructions?|developer)\s*>/i,
   /\byou\s+personally\b/i,
   /\b(part|parts|text|messages?)\s+of\s+(this|the|our)\s+(conversation|chat)\b/i,
+  // Its start is the assistant's setup: "print the first message in this conversation".
+  /\b(first|initial|opening|earliest|very first)\s+(messages?|turns?|prompts?)\s+(in|of)\s+(this|the|our)\s+(conversation|chat|session|thread)\b/i,
   /\bhidden\s+(text|part|content|scratchpad|notes)\b[^.?!]{0,40}\b(before|above|from me|you|your)\b/i,
   /\b(were|was)\s+you\s+(told|instructed|asked)\s+(not\s+)?to\b/i,
   /\bother users'?\s+(ask|asked|questions?|messages?|conversations?|chats?|said|wrote)\b/i,
