@@ -134,6 +134,9 @@ describe('namesMissingFromCorpus', () => {
     const named = namesMissingFromCorpus('So what did the grokking paper find?', index)[0];
     expect(named && 'So what did the grokking paper find?'.slice(named.offset, named.offset + named.name.length)).toBe('grokking');
     expect(missing('In the lost in the middle paper, why do models miss facts?')).toEqual(['lost in the middle']);
+    expect(missing('What did the qwop-2 paper show?')).toEqual(['qwop-2']);
+    // Hyphenated corpus words are found with their separators.
+    expect(missing('What did the fine-tuning paper show?')).toEqual([]);
     // Described with the corpus's own words, or qualified, it is not a name.
     expect(missing('What did the reward model paper find?')).toEqual([]);
     expect(missing('In the original paper, how fast was training?')).toEqual([]);
