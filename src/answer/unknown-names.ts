@@ -211,8 +211,11 @@ function capitalisedPhrases(question: string): string[] {
     };
     words.forEach((word, position) => {
       const clean = word.replace(/^[("'“]+|[)"'”,.?!:;]+$/g, '').replace(/'s$/, '');
-      if (position > 0 && /^[A-Z][a-z]+$/.test(clean)) run.push(clean);
-      else if (run.length > 0 && NAME_JOINERS.has(word) && /^[A-Z][a-z]+/.test(words[position + 1] ?? '')) run.push(word);
+      if (position > 0 && /^[A-Z][a-z]+$/.test(clean)) {
+        run.push(clean);
+        // "Google's Parti": the owner and what it owns are two names.
+        if (/'s$/.test(word)) flush();
+      } else if (run.length > 0 && NAME_JOINERS.has(word) && /^[A-Z][a-z]+/.test(words[position + 1] ?? '')) run.push(word);
       else flush();
     });
     flush();

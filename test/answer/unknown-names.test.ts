@@ -181,6 +181,8 @@ describe('namesMissingFromCorpus', () => {
     expect(missing("How many parameters does DeepMind's Gopher have?")).toEqual([]);
     expect(missing("How many parameters does DeepMind's Chinchilla have?")).toEqual(['DeepMind', 'Chinchilla']);
     expect(missing("how does zorblab's Gopher answer?")).toEqual([]);
+    // Not one capitalised name with what it owns.
+    expect(missing("What does Direct's Gopher answer?")).toEqual([]);
     expect(missing("how does zorblab's memory grow?")).toEqual(['zorblab']);
   });
 
