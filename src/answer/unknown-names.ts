@@ -274,10 +274,11 @@ const PAPER_QUALIFIERS = new Set([
 
 /**
  * Papers called by a lower-case name: "the grokking paper", "the chinchilla scaling paper",
- * "the lost in the middle paper", "the phi-2 paper". A word of the name no abstract has is the name (a word
- * only the asker uses); a title-like phrase (three or more words joined by function words)
- * is the name when the corpus never writes it. Descriptions made of corpus words ("the
- * token merging paper") and qualifiers ("the original paper") pass.
+ * "the lost in the middle paper", "the phi-2 paper". A word of the name no abstract has is
+ * the name (a word only the asker uses); a title-like phrase (three or more words joined by
+ * function words) is the name when the corpus never writes it. Descriptions made of corpus
+ * words ("the token merging paper", "the self-attention paper") and qualifiers ("the
+ * original paper") pass.
  */
 function namesOfPapers(question: string, index: TitledTexts): Array<{ name: string; offset: number }> {
   const names: Array<{ name: string; offset: number }> = [];
@@ -287,8 +288,7 @@ function namesOfPapers(question: string, index: TitledTexts): Array<{ name: stri
     const words = [...match[1]!.matchAll(/\S+/g)].map((word) => ({ text: word[0], offset: phraseStart + word.index! }));
     while (words.length > 0 && PAPER_QUALIFIERS.has(words[0]!.text)) words.shift();
     if (words.length === 0) continue;
-    // A hyphenated word ("phi-2", "self-attention") is looked up with its separators.
-    const unknownWord = words.find((word) => !CONNECTORS.has(word.text) && !(word.text.includes('-') ? inCorpus(word.text, index) : corpusLookup(index).words.has(word.text)));
+    const unknownWord = words.find((word) => !CONNECTORS.has(word.text) && !inCorpus(word.text, index));
     const texts = words.map((word) => word.text);
     if (unknownWord) names.push({ name: unknownWord.text, offset: unknownWord.offset });
     else if (texts.length >= 3 && texts.slice(1, -1).some((word) => CONNECTORS.has(word)) && !inCorpus(texts.join(' '), index)) names.push({ name: texts.join(' '), offset: words[0]!.offset });
