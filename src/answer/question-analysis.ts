@@ -33,6 +33,16 @@ export function asksForPapers(question: string): boolean {
   return !isQuestion;
 }
 
+/**
+ * "Which paper showed that a GPT trained on Othello moves…": a search for the one study behind
+ * a claim. Its names are the claim's subject, not the asker's wording for a topic.
+ */
+const CLAIM_SEARCH = /\b(?:which|what|the|a|any)\s+(?:paper|study|work|article|experiment|analysis)\s+(?:that\s+)?(?:(?:showed|found|demonstrated|proved|established|discovered|revealed)\b|(?:shows|showing|finds|finding|demonstrates|demonstrating|proves|proving)\s+that\b)/i;
+
+export function searchesForAClaim(question: string): boolean {
+  return CLAIM_SEARCH.test(question);
+}
+
 const FOLLOW_UP_WORDS = /\b(it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|the (paper|papers|model|models|method|methods|approach|authors|work|study|same|former|latter|first|second|one|ones))\b/i;
 const FOLLOW_UP_OPENERS = /^\s*(and|also|what about|how about|so|then|compared|why|how come)\b/i;
 

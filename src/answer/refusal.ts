@@ -5,7 +5,7 @@ import { corpusTerms, inverseDocumentFrequency } from '../retrieval/paper-terms.
 import type { StandaloneQuestion } from './condense.ts';
 import { CANNOT_ANSWER } from './prompts.ts';
 import { looksLikeInjection } from './injection.ts';
-import { asksForPapers } from './question-analysis.ts';
+import { asksForPapers, searchesForAClaim } from './question-analysis.ts';
 import { calibratedSimilarity, domainScore } from '../index/similarity-calibration.ts';
 import { isGivenAsExample, isVersionedName, namesMissingFromCorpus } from './unknown-names.ts';
 import answerabilityModel from './answerability-model.json' with { type: 'json' };
@@ -87,10 +87,13 @@ export function judgeAnswerability(question: string, standalone: StandaloneQuest
   }
   if (hits.length === 0) return { answerable: false, confidence: 0, reason: 'no-results', message: CANNOT_ANSWER };
   // An unknown name in a search for papers may be the asker's own wording; in a question
-  // about something (how does X…, what does X reach…), one unknown name is its subject,
-  // and an unknown versioned name or several unknown names never belong to the corpus.
-  const asksAboutSomething = !asksForPapers(question);
-  const missing = namesMissingFromCorpus(question, index).filter((name) => !isGivenAsExample(question, name, { search: !asksAboutSomething }));
+  // about something (how does X…, what does X reach…, which paper showed that X…), one
+  // unknown name is its subject, and an unknown versioned name or several unknown names
+  // never belong to the corpus.
+  const search = asksForPapers(question);
+  const asksAboutSomething = !search || searchesForAClaim(question);
+  // In a search, a claim's included, the setting is the criterion ("trained on Othello moves"): only examples and baselines are set aside.
+  const missing = namesMissingFromCorpus(question, index).filter((name) => !isGivenAsExample(question, name, { search }));
   if (missing.length >= 2 || missing.some((name) => isVersionedName(name.name)) || (missing.length === 1 && asksAboutSomething)) {
     return { answerable: false, confidence: 0, reason: 'unknown-name', message: `${CANNOT_ANSWER} No indexed abstract mentions ${missing.map((name) => name.name).join(', ')}.` };
   }

@@ -389,11 +389,12 @@ function parenthesisedNames(question: string, index: TitledTexts): Array<{ name:
 }
 
 /**
- * "with about 300M params": a size the asker rounds is a quantity, which the abstract may
- * write otherwise ("304M"); a size stated flatly ("a 175B model") names a model.
+ * "with about 300M params", "the ~300M-parameter model": a size the asker rounds is a
+ * quantity, which the abstract may write otherwise ("304M"); a size stated flatly ("a 175B
+ * model") names a model.
  */
 function isRoundedSize(question: string, name: string, offset: number): boolean {
-  return /^\d+(\.\d+)?[kmbt]$/i.test(name) && /(?:\b(?:about|around|roughly|approximately|nearly|almost|under|over|below|above|than|to)|[~≈<>])\s*$/i.test(question.slice(0, offset));
+  return /^\d+(\.\d+)?[kmbt](-param(eter)?s?)?$/i.test(name) && /(?:\b(?:about|around|roughly|approximately|nearly|almost|under|over|below|above|than|to)|[~≈<>])\s*$/i.test(question.slice(0, offset));
 }
 
 /** "DeepMind's Gopher", "Meta's LLaMA": the owner of a name the corpus knows says who made it, not what is asked about. */

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts } from '../../src/answer/question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts, searchesForAClaim } from '../../src/answer/question-analysis.ts';
+
+describe('searchesForAClaim', () => {
+  it.each([
+    ['Which paper showed that a GPT trained only on Othello moves represents the board?', true],
+    ['Which study found transformers still win at visual grounding?', true],
+    ['Is there a paper showing that attention heads do nothing?', true],
+    ['Which work gives a hardware-efficient training algorithm for linear attention?', false],
+    ['Which papers show results on LongBench?', false],
+    ['What did the paper find about scaling?', false],
+  ])('%s → %s', (question, expected) => {
+    expect(searchesForAClaim(question)).toBe(expected);
+  });
+});
 
 describe('asksForPapers', () => {
   it.each([

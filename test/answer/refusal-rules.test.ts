@@ -18,6 +18,11 @@ describe('answerability hard rules', () => {
     expect(verdict).toMatchObject({ answerable: false, reason: 'unknown-name', confidence: 0 });
   });
 
+  it('refuses a search for the study behind a claim whose subject no abstract names', () => {
+    expect(judge('Which paper showed that a language model trained only on Zorblax move sequences learns the board?')).toMatchObject({ answerable: false, reason: 'unknown-name' });
+    expect(judge('Which study found that Zorblax heads copy tokens?')).toMatchObject({ answerable: false, reason: 'unknown-name' });
+  });
+
   it('refuses several unknown names or an unknown versioned name in any question', () => {
     expect(judge('papers comparing Zephyrus and Quillbert')).toMatchObject({ answerable: false, reason: 'unknown-name' });
     expect(judge('long-context papers that beat Llama-9')).toMatchObject({ answerable: false, reason: 'unknown-name' });

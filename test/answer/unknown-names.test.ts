@@ -188,6 +188,8 @@ describe('namesMissingFromCorpus', () => {
 
   it('reads a rounded size as a quantity, a size stated flatly as a name', () => {
     expect(missing('a ViT with about 300M params')).toEqual([]);
+    expect(missing('what top-1 does the ~300M-parameter model reach?')).toEqual([]);
+    expect(missing('what top-1 does the 300M-parameter model reach?')).toEqual(['300M-parameter']);
     expect(missing('How was a 175B model trained?')).toEqual(['175B']);
   });
 });
