@@ -228,6 +228,9 @@ describe('isGivenAsExample', () => {
   it('does not excuse the benchmark an asked number is measured on', () => {
     const question = 'What pass@1 do code models score on HumanEval?';
     expect(isGivenAsExample(question, { name: 'HumanEval', offset: question.indexOf('HumanEval') })).toBe(false);
+    // Capitalised words that go on naming the benchmark are no other name.
+    const variant = 'What resolve rate do coding agents reach on Zorbench Verified Lite?';
+    expect(isGivenAsExample(variant, { name: 'Zorbench', offset: variant.indexOf('Zorbench') })).toBe(false);
     // With another name in the question, "on" names the setting.
     const described = 'Pruned BERT: how much faster were the kernels on Xeon?';
     expect(isGivenAsExample(described, { name: 'Xeon', offset: described.indexOf('Xeon') })).toBe(true);
