@@ -92,7 +92,7 @@ export function judgeAnswerability(question: string, standalone: StandaloneQuest
   // never belong to the corpus.
   const search = asksForPapers(question);
   const asksAboutSomething = !search || searchesForAClaim(question);
-  // In a search, a claim's included, the setting is the criterion ("trained on Othello moves"): only examples and baselines are set aside.
+  // In any search for papers, a claim search too, the setting is the criterion ("trained on Othello moves"): only examples and baselines are set aside.
   const missing = namesMissingFromCorpus(question, index).filter((name) => !isGivenAsExample(question, name, { search }));
   if (missing.length >= 2 || missing.some((name) => isVersionedName(name.name)) || (missing.length === 1 && asksAboutSomething)) {
     return { answerable: false, confidence: 0, reason: 'unknown-name', message: `${CANNOT_ANSWER} No indexed abstract mentions ${missing.map((name) => name.name).join(', ')}.` };
