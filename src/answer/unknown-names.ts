@@ -481,7 +481,9 @@ export function isGivenAsExample(question: string, name: UnknownName, options: {
   // measured on is the only name, it is what the question is about (with another name,
   // "ViT … what top-1 on Intel Xeon?", it is the setting). Words that go on naming it
   // ("SWE-bench Verified") are part of it.
-  const named = `${name.name}${/^(?:\s+[A-Z][\w.+-]*)*/.exec(question.slice(name.offset + name.name.length))![0]}`;
-  if (/\b(on|in)\s*(the\s+)?$/i.test(cueEnded) && asksForQuantity(question) && namesIn(question).every((other) => named.includes(other))) return false;
+  if (/\b(on|in)\s*(the\s+)?$/i.test(cueEnded) && asksForQuantity(question)) {
+    const named = `${name.name}${/^(?:\s+[A-Z][\w.+-]*)*/.exec(question.slice(name.offset + name.name.length))![0]}`;
+    if (namesIn(question).every((other) => named.includes(other))) return false;
+  }
   return EXAMPLE_OR_SETTING_BEFORE.test(cueEnded);
 }

@@ -88,8 +88,10 @@ const ASKING_CLAUSE_WEIGHT = 0.3;
  */
 const ASKED_THING_WEIGHT = 0.15;
 
-function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher(input.sources)): ScoredSentence[] {
-  const questionTerms = weigh(withoutContrasts(input.question));
+/** The question's weighted terms, less what it sets its subject against: what sentences are scored on. */
+const questionTermsOf = (input: GenerationInput, weigh: TermWeigher) => weigh(withoutContrasts(input.question));
+
+function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher(input.sources), questionTerms = questionTermsOf(input, weigh)): ScoredSentence[] {
   const clause = askingClause(input.question);
   const clauseTerms = clause ? weigh(clause) : undefined;
   // In a follow-up the phrase often names what the conversation already settled ("which language pairs…").
@@ -129,7 +131,8 @@ function scoreSentences(input: GenerationInput, weigh: TermWeigher = termWeigher
  */
 export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
   const weigh = termWeigher(input.sources);
-  const scored = scoreSentences(input, weigh);
+  const questionTerms = questionTermsOf(input, weigh);
+  const scored = scoreSentences(input, weigh, questionTerms);
   // Only in a question that stands alone: a follow-up's names qualify the papers under
   // discussion ("which one reuses the Q-Former from BLIP-2?"), they are not its subject.
   const named = input.reference === undefined || input.reference === 'standalone' ? namedSources(input.question, input.sources) : [];
@@ -137,7 +140,6 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
   const ranked = input.history.length === 0 && named.length === 0 && describesThenAsks(input.question) ? scored.filter((sentence) => sentence.source === input.sources[0]) : scored;
   const best = ranked[0];
   if (!best) return [];
-  const questionTerms = weigh(withoutContrasts(input.question));
   const totalWeight = [...questionTerms.values()].reduce((sum, weight) => sum + weight, 0) || 1;
   const covered = new Set(analyze(best.text));
   const chosen: ScoredSentence[] = [best];
