@@ -46,7 +46,7 @@ const corpusLookups = new SlicedDerivation<TitledTexts, TitledTexts['papers'][nu
     items: (index) => index.papers,
     start: () => ({ chunks: [], words: new Set(), families: new Set(), pending: [] }),
     add(reading, paper) {
-      const text = normaliseNotation(`${paper.title}\n${paper.abstract}`.toLowerCase());
+      const text = normaliseNotation(withoutDiacritics(withoutLatexAccents(`${paper.title}\n${paper.abstract}`)).toLowerCase());
       reading.pending.push(text);
       for (const word of text.split(/[^a-z0-9]+/)) {
         if (word === '' || reading.words.has(word)) continue;
@@ -76,6 +76,16 @@ export async function prepareNameLookup(index: TitledTexts): Promise<void> {
   // The dictionaries take ~0.4 s to build: here, not in the first question that needs them.
   englishWords.load();
 }
+
+/**
+ * "Nyströmformer" → "Nystromformer": the name check reads letters a–z, and askers and
+ * abstracts drop or keep accents independently. A precomposed letter keeps its place, so
+ * offsets into the question still hold.
+ */
+const withoutDiacritics = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '');
+
+/** Abstracts also write accents in LaTeX ("Nystr\\"om", "{\\'e}"): the letter without its accent, as above. */
+const withoutLatexAccents = (text: string) => text.replace(/\{?\\[`'"^~=.]\{?([A-Za-z])\}?\}?/g, '$1');
 
 const MAGNITUDE_LETTERS: Record<string, string> = { thousand: 'k', million: 'm', billion: 'b', trillion: 't' };
 
@@ -223,6 +233,27 @@ function capitalisedPhrases(question: string): string[] {
   return phrases;
 }
 
+/** A version written right after a name ("Speech Commands v2", "Stable Diffusion 3"). */
+const VERSION = '[vV]?\\d+(?:\\.\\d+)?|II|III|IV|VI|VII|VIII';
+
+/** The version written right after a phrase in the question, if any. */
+function versionAfter(question: string, phrase: string): string | undefined {
+  const end = question.indexOf(phrase) + phrase.length;
+  return new RegExp(`^\\s+(${VERSION})(?![\\w.-])`).exec(question.slice(end))?.[1];
+}
+
+/**
+ * Abstracts shorten a benchmark or method to its initials ("SCv2" for "Speech Commands v2",
+ * "MoE" for "Mixture of Experts"), and the asker may write it in full. Two initials are
+ * enough only with the version; without one, three or more, so that "Grand Slam" is not "GS".
+ */
+function initialsInCorpus(phrase: string, version: string | undefined, index: TitledTexts): boolean {
+  const words = phrase.split(' ');
+  const initials = words.filter((word) => !CONNECTORS.has(word)).map((word) => word[0]!).join('');
+  const withJoiners = words.map((word) => (CONNECTORS.has(word) ? word[0]! : word[0]!.toUpperCase())).join('');
+  return [...new Set([initials, withJoiners])].some((abbreviation) => (version === undefined ? abbreviation.length >= 3 && inCorpus(abbreviation, index) : abbreviation.length >= 2 && inCorpus(`${abbreviation} ${version}`, index)));
+}
+
 /** Capitalised words that number parts of a document or a procedure, not versions of a name. */
 const NUMBERED_PARTS = /^(table|tab|figure|fig|section|sec|eq|equation|appendix|chapter|step|stage|phase|part|level|type|class|layer|round|version|task|experiment|setting|case|example|group|day|week|year|top|rank)$/i;
 
@@ -236,7 +267,7 @@ const QUANTITY_AFTER = /^\s*(%|x\b|×|times|percent|points?|layers?|heads?|[kmbt
  */
 function spacedVersionNames(question: string): Array<{ name: string; offset: number }> {
   const names: Array<{ name: string; offset: number }> = [];
-  const pattern = /(^|[^A-Za-z0-9-])([A-Za-z][A-Za-z0-9]*[A-Za-z])\s+([vV]?\d+(?:\.\d+)?|II|III|IV|VI|VII|VIII)(?![\d.]*[A-Za-z0-9-])/g;
+  const pattern = new RegExp(`(^|[^A-Za-z0-9-])([A-Za-z][A-Za-z0-9]*[A-Za-z])\\s+(${VERSION})(?![\\d.]*[A-Za-z0-9-])`, 'g');
   const nameShaped = new Set(specificNames(question));
   for (const match of question.matchAll(pattern)) {
     const [, lead = '', word = '', version = ''] = match;
@@ -257,6 +288,15 @@ function spacedVersionNames(question: string): Array<{ name: string; offset: num
 function acronyms(question: string): Array<{ name: string; offset: number }> {
   if (!/[a-z]{3,}/.test(question)) return [];
   return [...question.matchAll(/(?<![A-Za-z0-9-])([A-Z]{2,6})s?(?![A-Za-z0-9-])/g)].map((match) => ({ name: match[1]!, offset: match.index ?? 0 }));
+}
+
+/**
+ * A capitalised word inside a hyphenated compound ("Othello-playing GPTs", "Gopher-style
+ * scaling") names a thing as surely as the word alone, though `specificNames` passes the
+ * compound by. The question's first word is capitalised anyway.
+ */
+function capitalisedCompounds(question: string): string[] {
+  return [...question.matchAll(/(?<![\w-])[A-Z][a-z]+(?:-[a-z]+)+(?![\w-])/g)].filter((match) => match.index > 0 && !/[.?!:]\s+$/.test(question.slice(0, match.index))).map((match) => match[0]);
 }
 
 /** An acronym is found in the singular or the plural, whichever the question and the corpus use ("LLM", "LLMs"). */
@@ -409,25 +449,48 @@ export interface UnknownName {
   offset: number;
 }
 
-export function namesMissingFromCorpus(question: string, index: TitledTexts): UnknownName[] {
+export function namesMissingFromCorpus(asked: string, index: TitledTexts): UnknownName[] {
+  const question = withoutDiacritics(asked.normalize('NFC'));
+  const missing = namesMissingFromFolded(question, index);
+  // Reported as the asker wrote them ("Nyströmformer"), where the folding kept every offset.
+  if (question === asked || question.length !== asked.length) return missing;
+  return missing.map((name) => ({ ...name, name: asked.slice(name.offset, name.offset + name.name.length) }));
+}
+
+function namesMissingFromFolded(question: string, index: TitledTexts): UnknownName[] {
   const missing: UnknownName[] = [];
   const seen = new Set<string>();
-  const phrases = capitalisedPhrases(question).filter((phrase) => !inCorpus(phrase, index));
+  const allPhrases = capitalisedPhrases(question);
+  const phrases: string[] = [];
+  for (const phrase of allPhrases) {
+    if (inCorpus(phrase, index)) continue;
+    if (!initialsInCorpus(phrase, versionAfter(question, phrase), index)) phrases.push(phrase);
+    // Written in full where the abstracts use its initials, its words are not names of their own ("Range" in "Long Range Arena").
+    else for (const word of phrase.split(' ')) seen.add(word);
+  }
   for (const phrase of phrases) {
     seen.add(phrase);
-    missing.push({ name: phrase, offset: question.indexOf(phrase) });
+    const version = versionAfter(question, phrase);
+    missing.push({ name: version === undefined ? phrase : `${phrase} ${version}`, offset: question.indexOf(phrase) });
   }
-  for (const versioned of spacedVersionNames(question)) {
+  for (const found of spacedVersionNames(question)) {
+    const [word = '', version = ''] = found.name.split(' ');
     // The version is no name of its own ("III" in "DeiT III", "V2" in "ConvNeXt V2").
-    seen.add(versioned.name.split(' ')[1]!);
-    if (inCorpus(versioned.name, index)) continue;
+    seen.add(version);
+    // "Speech Commands v2": the version belongs to the whole capitalised phrase, not its last word.
+    const phrase = allPhrases.find((candidate) => candidate.endsWith(` ${word}`) && versionAfter(question, candidate) === version);
+    const versioned = phrase === undefined ? found : { name: `${phrase} ${version}`, offset: question.indexOf(phrase) };
+    if (inCorpus(versioned.name, index) || (phrase !== undefined && (phrases.includes(phrase) || initialsInCorpus(phrase, version, index)))) {
+      seen.add(word);
+      continue;
+    }
     seen.add(versioned.name);
     // The bare name is known, or would be reported on its own below: report the versioned one instead.
-    seen.add(versioned.name.split(' ')[0]!);
+    seen.add(word);
     missing.push(versioned);
   }
   const inMissingPhrase = (name: string) => phrases.some((phrase) => phrase.split(' ').includes(name.replace(/'s$/, '')));
-  for (const name of specificNames(question)) {
+  for (const name of [...specificNames(question), ...capitalisedCompounds(question)]) {
     if (seen.has(name) || inMissingPhrase(name) || isKnown(name, index)) continue;
     seen.add(name);
     const bare = name.replace(/'s$/i, '');
@@ -455,8 +518,8 @@ export function isVersionedName(name: string): boolean {
   return (/[A-Z]/.test(name) && /\d/.test(name)) || /\d+x\d+[a-z]?/i.test(name) || /-v\d/i.test(name);
 }
 
-/** Every name-shaped token of a question: mixed case, digits, capitalised words and acronyms. */
-const namesIn = (question: string) => [...specificNames(question).map((name) => name.replace(/'s$/i, '')), ...acronyms(question).map((acronym) => acronym.name)];
+/** Every name-shaped token of a question: mixed case, digits, capitalised words and compounds, acronyms. */
+const namesIn = (question: string) => [...specificNames(question).map((name) => name.replace(/'s$/i, '')), ...capitalisedCompounds(question), ...acronyms(question).map((acronym) => acronym.name)];
 
 const EXAMPLE_CUES = 'e\\.g\\.|i\\.e\\.|such as|like|for example|for instance|including|than|vs\\.?|versus|compared (?:with|to)';
 const SETTING_CUES = 'over|on|using|via|with';
@@ -475,6 +538,8 @@ export function isGivenAsExample(question: string, name: UnknownName, options: {
   const before = question.slice(Math.max(0, name.offset - 60), name.offset);
   // A name listed after another shares its role: "such as X or Y", "than X and Y".
   const cueEnded = before.replace(COORDINATED_NAMES, '');
+  // "How does Linformer compare with X?": both sides of the comparison are its subject ("faster compared with X" sets X as the baseline).
+  if (/\bcompares?\s+(?:with|to|against)\s*(?:the\s+)?$/i.test(cueEnded)) return false;
   // In a search for papers the setting is the criterion ("papers that benchmark VLMs on MMMU or MathVista"): only examples and baselines are set aside.
   if (options.search) return EXAMPLE_BEFORE.test(cueEnded);
   // "What pass@1 do code models get on HumanEval?": when the benchmark an asked number is

@@ -21,6 +21,8 @@ describe('answerability hard rules', () => {
   it('refuses a search for the study behind a claim whose subject no abstract names', () => {
     expect(judge('Which paper showed that a language model trained only on Zorblax move sequences learns the board?')).toMatchObject({ answerable: false, reason: 'unknown-name' });
     expect(judge('Which study found that Zorblax heads copy tokens?')).toMatchObject({ answerable: false, reason: 'unknown-name' });
+    // Its subject may sit inside a hyphenated compound.
+    expect(judge('Which study found that Zorblax-playing transformers build a model of the board?')).toMatchObject({ answerable: false, reason: 'unknown-name' });
   });
 
   it('refuses several unknown names or an unknown versioned name in any question', () => {
@@ -32,6 +34,10 @@ describe('answerability hard rules', () => {
     expect(judge('Find me papers that benchmark long-context models on Zephyrus or Quillbert.')).toMatchObject({ answerable: false, reason: 'unknown-name' });
     // Examples stay set aside in a search too.
     expect(namesCounted('Find me papers that benchmark long-context models, such as Zephyrus or Quillbert, on LongBench.')).toEqual([]);
+  });
+
+  it('refuses a comparison of a paper\'s subject with something no abstract names', () => {
+    expect(judge('How does LongBench compare with Quillbench on long documents?')).toMatchObject({ answerable: false, reason: 'unknown-name' });
   });
 
   it('refuses attempts to read the configuration or instructions', () => {

@@ -12,6 +12,7 @@ const abstracts = [
   'Faces are cropped by a YOLOv5 detector before classification.',
   'We revisit DeiT III training and compare with ConvNeXt and DeepSeek-VL.',
   'Speech features of wav2vec 2.0 are probed; the Gopher language model with a mixture of experts and Med-PaLM answer questions.',
+  'Keyword spotting on SCv2 with a Nystr\\"om approximation of attention; results on the LRA benchmark.',
 ];
 
 /** Only `papers` is read by the name check. */
@@ -148,6 +149,26 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('Who won the Grand Slam?')).toEqual(['Grand Slam']);
   });
 
+  it('finds a name written in full whose initials the corpus uses: three or more, or two with the version', () => {
+    expect(missing('What accuracy on Speech Commands v2?')).toEqual([]);
+    expect(missing('What accuracy on Speech Commands v3?')).toEqual(['Speech Commands v3']);
+    expect(missing('How well does it do on Long Range Arena?')).toEqual([]);
+    // Two initials alone ("GS") say too little.
+    expect(missing('Who won the Grand Slam?')).toEqual(['Grand Slam']);
+  });
+
+  it('reads a capitalised word inside a hyphenated compound as a name', () => {
+    expect(missing('Which study found that Othello-playing transformers build a world model?')).toEqual(['Othello-playing']);
+    expect(missing('Do Gopher-sized models need more data?')).toEqual([]);
+    expect(missing('Othello-playing models: what do they learn?')).toEqual([]);
+  });
+
+  it('reads accented names with or without their accents, in the question and in LaTeX abstracts', () => {
+    expect(missing('Does the Nyström approximation help?')).toEqual([]);
+    expect(missing('Does the Nystrom approximation help?')).toEqual([]);
+    expect(missing('How does Nyströmformer scale?')).toEqual(['Nyströmformer']);
+  });
+
   it('joins capitalised words over "of" into one name, not over the words of a Title-Case description', () => {
     expect(missing('What does Tree of Thoughts add to prompting?')).toEqual(['Tree of Thoughts']);
     expect(missing('How does a Mixture of Experts route tokens?')).toEqual([]);
@@ -241,6 +262,9 @@ describe('isGivenAsExample', () => {
     ['how much faster than stock Torchish were the kernels?', 'Torchish', true],
     ['pruned BERT on Zephyrus servers: how much faster?', 'Zephyrus', true],
     ['How does Zephyrus route tokens?', 'Zephyrus', false],
+    // Both sides of "how does A compare with B" are its subject; "compared with B" sets a baseline.
+    ['How does Gopher compare with Zephyrus on long inputs?', 'Zephyrus', false],
+    ['How much faster is it compared with Zephyrus?', 'Zephyrus', true],
   ])('%s: %s → %s', (question, name, expected) => {
     expect(isGivenAsExample(question, { name, offset: question.indexOf(name) })).toBe(expected);
   });
