@@ -202,6 +202,26 @@ export function statesNumber(sentence: string): boolean {
   return /\d/.test(sentence) || NUMBER_WORDS.test(sentence);
 }
 
+const NUMBER = `(?:\\d[\\d,.]*\\s*[kKmMbB]?|${NUMBER_WORDS.source.slice(5, -3)})`;
+/** What a duration is stated in: "in less than 3 days", "2,048 TPU-hours". */
+const DURATION_UNITS = '(?:(?:gpu|tpu)[- ]?)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)';
+/** What ends the counted noun phrase of "how many …": the verb or a preposition after it, or the clause's end. */
+const COUNTED_END = '(?=\\s+(?:do|does|did|are|is|was|were|can|could|would|will|have|has|had|in|of|per|for|to|on|at)\\b|\\s*[?,;.]|\\s*$)';
+const HOW_MANY = new RegExp(`\\bhow many\\s+((?:[A-Za-z][\\w-]*\\s+){0,2}?[A-Za-z][\\w-]*?)${COUNTED_END}`, 'i');
+const HOW_LONG_TAKEN = /\bhow (?:long|much time)\b[^?.!]*?\b(?:take|took|taken|takes|train|trained|training|run|ran|last|lasted|need|needed)\b/i;
+
+/**
+ * What a "how many" or "how long did it take" question counts, as a pattern for a number
+ * followed by it (a word or two may sit between: "8 A100 GPUs"). "How many GPUs did they
+ * scale to?" is answered by "…using 512 GPUs", not by the sentence with the most numbers
+ * ("15.1 PetaFLOPs … 39 TeraFLOPs"); "how long did training take?" by "…in less than 3 days".
+ */
+export function countedQuantity(question: string): RegExp | undefined {
+  const counted = HOW_MANY.exec(question)?.[1]?.split(/\s+/).pop()?.toLowerCase();
+  const unit = counted ? `${counted.replace(/(?<=[a-z]{3})(?<!s)s$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:e?s)?` : HOW_LONG_TAKEN.test(question) ? DURATION_UNITS : undefined;
+  return unit === undefined ? undefined : new RegExp(`(?<![\\w.])${NUMBER}\\s*(?:[\\w-]+\\s+){0,2}?${unit}\\b`, 'i');
+}
+
 /** Whether the question wants a number (so sentences stating one are the likelier answer). */
 export function asksForQuantity(question: string): boolean {
   return QUANTITY_PATTERNS.some((pattern) => pattern.test(question));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts, searchesForAClaim } from '../../src/answer/question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, countedQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts, searchesForAClaim } from '../../src/answer/question-analysis.ts';
 
 describe('searchesForAClaim', () => {
   it.each([
@@ -217,5 +217,24 @@ describe('withoutContrasts', () => {
 
   it('keeps the question when the contrast is all it says', () => {
     expect(withoutContrasts('Rather than what?')).toBe('Rather than what?');
+  });
+});
+
+describe('countedQuantity', () => {
+  it.each([
+    ['How many GPUs did they scale to?', 'using 512 GPUs.', true],
+    ['How many GPUs did they scale to?', 'on 8 A100 GPUs', true],
+    ['How many GPUs did they scale to?', 'a single GPU baseline that sustains 39 TeraFLOPs', false],
+    ['how many training examples are needed', 'with only 1,000 examples', true],
+    ['how long did training take?', 'in less than 3 days.', true],
+    ['how long did training take?', 'with hundreds of millions of images', false],
+    ['How much time does pretraining need?', 'in 2,048 TPU-hours', true],
+  ])('%s / %s → %s', (question, sentence, expected) => {
+    expect(countedQuantity(question)?.test(sentence)).toBe(expected);
+  });
+
+  it('is undefined when the question counts nothing', () => {
+    expect(countedQuantity('What top-1 accuracy does it reach?')).toBeUndefined();
+    expect(countedQuantity('How long a context can it read?')).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts } from '../question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, countedQuantity, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {
@@ -181,8 +181,11 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
     const ownSentences = ranked.filter((sentence) => sentence.source === answering);
     const partAnswers = parts.flatMap((part) => {
       const partTerms = weigh(part);
-      // A part asking for a number ("how large did they scale it") is answered by a sentence stating one.
-      const numeric = asksForQuantity(part) ? ownSentences.filter((sentence) => statesNumber(sentence.text)) : [];
+      // A part asking for a number ("how large did they scale it") is answered by a sentence
+      // stating one; one asking how many of something, by the sentence that counts it.
+      const counted = countedQuantity(part);
+      const counting = counted ? ownSentences.filter((sentence) => counted.test(sentence.text)) : [];
+      const numeric = counting.length > 0 ? counting : asksForQuantity(part) ? ownSentences.filter((sentence) => statesNumber(sentence.text)) : [];
       let pick: ScoredSentence | undefined;
       let pickOverlap = 0;
       for (const sentences of [numeric, ownSentences]) {
@@ -193,7 +196,7 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
         if (pick) break;
       }
       // Answered already when a chosen sentence of the answering paper shares as much of the part (another paper's answers for that paper).
-      const answers = (sentence: ScoredSentence) => sentence.source === answering && overlapScore(partTerms, sentence.text) >= pickOverlap && (numeric.length === 0 || statesNumber(sentence.text));
+      const answers = (sentence: ScoredSentence) => sentence.source === answering && overlapScore(partTerms, sentence.text) >= pickOverlap && (numeric.length === 0 || numeric.includes(sentence));
       const answered = chosen.find(answers);
       return answered ? [answered] : pick ? [pick] : [];
     });

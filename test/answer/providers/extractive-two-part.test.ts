@@ -21,6 +21,29 @@ describe('fact answers to a question that asks two things', () => {
     expect(texts.some((text) => text.includes('76% scaling efficiency'))).toBe(true);
   });
 
+  it('answers "how many" with the sentence that counts that thing, not another sentence with more of the part\'s words and numbers', () => {
+    // "GPU" and "scaling" both sit in the efficiency sentence; the count of GPUs does not.
+    const question = 'How many GPUs did they scale to, and with what scaling efficiency?';
+    const texts = chooseFactSentences({ question, query: question, history: [], sources: [PARALLEL] }).map((sentence) => sentence.text);
+    expect(texts.some((text) => text.includes('512 GPUs'))).toBe(true);
+    expect(texts.some((text) => text.includes('76% scaling efficiency'))).toBe(true);
+  });
+
+  it('answers "how long did training take" with the sentence stating a duration', () => {
+    const DISTILLED = makeSourceWithSentences(
+      1,
+      'Training data-efficient image transformers',
+      'Vision transformers are pre-trained with hundreds of millions of images using an expensive infrastructure. ' +
+        'We train them on a single computer in less than 3 days. ' +
+        'Our reference model (86M parameters) achieves top-1 accuracy of 83.1% on ImageNet.',
+      [0.5, 0.2, 0.45],
+    );
+    const question = 'Image transformer trained on ImageNet alone: what top-1 does the reference model get, and how long did training take?';
+    const texts = chooseFactSentences({ question, query: question, history: [], sources: [DISTILLED] }).map((sentence) => sentence.text);
+    expect(texts.some((text) => text.includes('83.1%'))).toBe(true);
+    expect(texts.some((text) => text.includes('3 days'))).toBe(true);
+  });
+
   it('answers each part of a follow-up from the paper under discussion, not from another source that outscores it', () => {
     const MEMORY = makeSourceWithSentences(
       1,
