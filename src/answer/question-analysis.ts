@@ -43,18 +43,6 @@ export function searchesForAClaim(question: string): boolean {
   return CLAIM_SEARCH.test(question);
 }
 
-/**
- * The finding a claim search asks about: "Which paper showed that larger models are less
- * truthful?" → "larger models are less truthful", up to where a second question starts
- * ("…, and up to what size?").
- */
-export function claimOf(question: string): string | undefined {
-  const match = CLAIM_SEARCH.exec(question);
-  if (!match) return undefined;
-  const claim = question.slice(match.index + match[0].length).replace(/^\s*that\b/i, '');
-  return claim.split(ASKING_PART_BREAK)[0]!.split(new RegExp(`[,:;]\\s*(?=${ASKING_OPENER})|,\\s+and\\s+(?=(?:\\w+\\s+){0,2}(?:how|what|which|who|where|when|why)\\b)|\\?`, 'i'))[0]!.trim();
-}
-
 const FOLLOW_UP_WORDS = /\b(it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|the (paper|papers|model|models|method|methods|approach|authors|work|study|same|former|latter|first|second|one|ones))\b/i;
 const FOLLOW_UP_OPENERS = /^\s*(and|also|what about|how about|so|then|compared|why|how come)\b/i;
 

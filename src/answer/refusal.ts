@@ -5,13 +5,13 @@ import { corpusTerms, inverseDocumentFrequency } from '../retrieval/paper-terms.
 import type { StandaloneQuestion } from './condense.ts';
 import { CANNOT_ANSWER } from './prompts.ts';
 import { looksLikeInjection } from './injection.ts';
-import { asksForPapers, claimOf, searchesForAClaim } from './question-analysis.ts';
+import { asksForPapers, searchesForAClaim } from './question-analysis.ts';
 import { calibratedSimilarity, domainScore } from '../index/similarity-calibration.ts';
 import { isGivenAsExample, isVersionedName, namesMissingFromCorpus } from './unknown-names.ts';
 import answerabilityModel from './answerability-model.json' with { type: 'json' };
 import { unitVector } from '../util/vectors.ts';
 
-export type RefusalReason = 'injection' | 'no-results' | 'unknown-name' | 'claim-not-stated' | 'no-shared-terms' | 'low-confidence';
+export type RefusalReason = 'injection' | 'no-results' | 'unknown-name' | 'no-shared-terms' | 'low-confidence';
 
 export type Verdict =
   | { answerable: true; confidence: number; features: AnswerabilityFeatures }
@@ -46,24 +46,6 @@ function idfWeightedShare(terms: readonly string[], present: (term: string) => b
     if (present(term)) covered += weight;
   }
   return total === 0 ? 1 : covered / total;
-}
-
-/**
- * Below this share of a claim's (idf-weighted) words in every retrieved abstract, no indexed
- * paper states the finding. A study that found it says so in its abstract, in much the
- * asker's words: on the claim searches read so far the paper that made the claim holds
- * 0.68-0.73 of them, the nearest paper to a claim no abstract makes 0.19-0.50.
- */
-export const MIN_CLAIM_SHARE = 0.4;
-
-/** The largest share of the claim's words one of the top three papers holds. */
-function claimShare(claim: string, hits: PaperHit[], index: ServedIndex): number {
-  const corpus = corpusTerms(index);
-  const terms = analyze(claim);
-  return Math.max(...hits.slice(0, 3).map((hit) => {
-    const paper = corpus.termsOf(hit.paperId);
-    return paper ? idfWeightedShare(terms, (term) => paper.terms.has(term), index) : 0;
-  }));
 }
 
 export function answerabilityFeatures(query: string, hits: PaperHit[], index: ServedIndex, queryVector: ArrayLike<number>): AnswerabilityFeatures {
@@ -114,12 +96,6 @@ export function judgeAnswerability(question: string, standalone: StandaloneQuest
   const missing = namesMissingFromCorpus(question, index).filter((name) => !isGivenAsExample(question, name, { search }));
   if (missing.length >= 2 || missing.some((name) => isVersionedName(name.name)) || (missing.length === 1 && asksAboutSomething)) {
     return { answerable: false, confidence: 0, reason: 'unknown-name', message: `${CANNOT_ANSWER} No indexed abstract mentions ${missing.map((name) => name.name).join(', ')}.` };
-  }
-  // "Which paper showed that …": a finding no retrieved abstract states is not in the index,
-  // however close the nearest papers' topics. A follow-up's claim may lean on earlier turns.
-  const claim = (standalone.reference ?? 'standalone') === 'standalone' && !options.scoped ? claimOf(question) : undefined;
-  if (claim !== undefined && claimShare(claim, hits, index) < MIN_CLAIM_SHARE) {
-    return { answerable: false, confidence: 0, reason: 'claim-not-stated', message: `${CANNOT_ANSWER} No indexed abstract states that finding.` };
   }
   const features = answerabilityFeatures(standalone.query, hits, index, queryVector);
   if (options.scoped) return { answerable: true, confidence: answerabilityConfidence(features), features };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, countedQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts, searchesForAClaim, claimOf } from '../../src/answer/question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, countedQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts, searchesForAClaim } from '../../src/answer/question-analysis.ts';
 
 describe('searchesForAClaim', () => {
   it.each([
@@ -236,16 +236,5 @@ describe('countedQuantity', () => {
   it('is undefined when the question counts nothing', () => {
     expect(countedQuantity('What top-1 accuracy does it reach?')).toBeUndefined();
     expect(countedQuantity('How long a context can it read?')).toBeUndefined();
-  });
-});
-
-describe('claimOf', () => {
-  it.each([
-    ['Which paper showed that larger language models are less truthful?', 'larger language models are less truthful'],
-    ['Which study found transformers still win at visual grounding, and up to what model size did it go?', 'transformers still win at visual grounding'],
-    ["There's a study showing that boxes alone predict crossing: which dataset did it use?", 'boxes alone predict crossing'],
-    ['What does the registers paper propose?', undefined],
-  ])('%s → %s', (question, claim) => {
-    expect(claimOf(question)).toBe(claim);
   });
 });
