@@ -287,7 +287,8 @@ function spacedVersionNames(question: string): Array<{ name: string; offset: num
  */
 function acronyms(question: string): Array<{ name: string; offset: number }> {
   if (!/[a-z]{3,}/.test(question)) return [];
-  return [...question.matchAll(/(?<![A-Za-z0-9-])([A-Z]{2,6})s?(?![A-Za-z0-9-])/g)].map((match) => ({ name: match[1]!, offset: match.index ?? 0 }));
+  // Hyphenated too ("I-JEPA", "GPT-J"): no lower-case letter makes `specificNames` see them.
+  return [...question.matchAll(/(?<![A-Za-z0-9-])([A-Z]{1,6}(?:-[A-Z]{1,6})+|[A-Z]{2,6})s?(?![A-Za-z0-9-])/g)].map((match) => ({ name: match[1]!, offset: match.index ?? 0 }));
 }
 
 /**
@@ -503,7 +504,8 @@ function namesMissingFromFolded(question: string, index: TitledTexts): UnknownNa
     missing.push(found);
   }
   for (const acronym of acronyms(question)) {
-    if (seen.has(acronym.name) || seen.has(`${acronym.name}s`) || inMissingPhrase(acronym.name) || acronymInCorpus(acronym.name, index) || ownsKnownName(question, acronym.name, acronym.offset, index)) continue;
+    const known = acronym.name.includes('-') ? isKnown(acronym.name, index) : acronymInCorpus(acronym.name, index);
+    if (seen.has(acronym.name) || seen.has(`${acronym.name}s`) || inMissingPhrase(acronym.name) || known || ownsKnownName(question, acronym.name, acronym.offset, index)) continue;
     seen.add(acronym.name);
     missing.push(acronym);
   }

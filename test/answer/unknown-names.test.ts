@@ -124,6 +124,12 @@ describe('namesMissingFromCorpus', () => {
     expect(missing('HOW DOES LORA WORK?')).toEqual([]);
   });
 
+  it('checks hyphenated all-capital names, whose parts may be known apart', () => {
+    expect(missing('Why does I-JEPA predict representations instead of pixels?')).toEqual(['I-JEPA']);
+    // "LLM" and "LRA" are both in the corpus.
+    expect(missing('Is an LLM-LRA pipeline any good?')).toEqual([]);
+  });
+
   it('reads a compound joined by a function word as one name', () => {
     // The corpus has "reward", "model" and "policy" apart, never "Reward-of-Policy".
     expect(missing('How does Reward-of-Policy training work?')).toEqual(['Reward-of-Policy']);
