@@ -111,7 +111,8 @@ export function askingParts(question: string): string[] {
     .split(ASKING_PART_BREAK)
     // What a part asks, without the description before it ("Megatron-LM: how many…", "…English. Where did…").
     .map((part) => (askingClause(part) ?? part.split(/(?<=[.!?:])\s+/).pop() ?? part).trim())
-    .filter((part) => ASKING_START.test(part) && analyze(part).length >= 2);
+    // One content word is enough when the part asks for a number ("how much smaller is the model?").
+    .filter((part) => ASKING_START.test(part) && analyze(part).length >= (asksForQuantity(part) ? 1 : 2));
 }
 
 /**
@@ -219,7 +220,15 @@ const HOW_LONG_TAKEN = /\bhow (?:long|much time)\b[^?.!]*?\b(?:take|took|taken|t
 export function countedQuantity(question: string): RegExp | undefined {
   const counted = HOW_MANY.exec(question)?.[1]?.split(/\s+/).pop()?.toLowerCase();
   const unit = counted ? `${counted.replace(/(?<=[a-z]{3})(?<!s)s$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:e?s)?` : HOW_LONG_TAKEN.test(question) ? DURATION_UNITS : undefined;
-  return unit === undefined ? undefined : new RegExp(`(?<![\\w.])${NUMBER}\\s*(?:[\\w-]+\\s+){0,2}?${unit}\\b`, 'i');
+  return unit === undefined ? undefined : new RegExp(`(?<![\\w.])${NUMBER}[\\s-]*(?:[\\w-]+\\s+){0,2}?${unit}\\b`, 'i');
+}
+
+/**
+ * Whether a sentence states a number in figures: digits that start a token ("77.18%",
+ * "up to 58%", "(86M"), not digits inside a name ("mT5", "GPT-4", "ResNet-50").
+ */
+export function statesFigure(sentence: string): boolean {
+  return /(?<![\w.-])\d/.test(sentence);
 }
 
 /** Whether the question wants a number (so sentences stating one are the likelier answer). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, countedQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts, searchesForAClaim } from '../../src/answer/question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, countedQuantity, isFollowUp, statesFigure, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts, searchesForAClaim } from '../../src/answer/question-analysis.ts';
 
 describe('searchesForAClaim', () => {
   it.each([
@@ -229,6 +229,7 @@ describe('countedQuantity', () => {
     ['how long did training take?', 'in less than 3 days.', true],
     ['how long did training take?', 'with hundreds of millions of images', false],
     ['How much time does pretraining need?', 'in 2,048 TPU-hours', true],
+    ['How many stages does the distillation have?', 'a four-stage progressive distillation framework', true],
   ])('%s / %s → %s', (question, sentence, expected) => {
     expect(countedQuantity(question)?.test(sentence)).toBe(expected);
   });
@@ -236,5 +237,17 @@ describe('countedQuantity', () => {
   it('is undefined when the question counts nothing', () => {
     expect(countedQuantity('What top-1 accuracy does it reach?')).toBeUndefined();
     expect(countedQuantity('How long a context can it read?')).toBeUndefined();
+  });
+});
+
+describe('statesFigure', () => {
+  it.each([
+    ['achieved 77.18% accuracy', true],
+    ['reducing the size by up to 58%.', true],
+    ['Our reference model (86M parameters)', true],
+    ['The mT5 model was adapted for one language', false],
+    ['compared with GPT-4 and ResNet-50', false],
+  ])('%s → %s', (sentence, expected) => {
+    expect(statesFigure(sentence)).toBe(expected);
   });
 });

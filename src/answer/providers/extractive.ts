@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, countedQuantity, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesNumber, withoutContrasts } from '../question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, countedQuantity, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesFigure, statesNumber, withoutContrasts } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {
@@ -182,21 +182,29 @@ export function chooseFactSentences(input: GenerationInput): ScoredSentence[] {
     const partAnswers = parts.flatMap((part) => {
       const partTerms = weigh(part);
       // A part asking for a number ("how large did they scale it") is answered by a sentence
-      // stating one; one asking how many of something, by the sentence that counts it.
+      // stating one, in figures before words ("only one language" is no answer to "how much
+      // smaller?"); one asking how many of something, by the sentence that counts it. The
+      // first group with a sentence sharing the part's words answers.
       const counted = countedQuantity(part);
-      const counting = counted ? ownSentences.filter((sentence) => counted.test(sentence.text)) : [];
-      const numeric = counting.length > 0 ? counting : asksForQuantity(part) ? ownSentences.filter((sentence) => statesNumber(sentence.text)) : [];
+      const wantsNumber = asksForQuantity(part);
+      const groups = [
+        counted ? ownSentences.filter((sentence) => counted.test(sentence.text)) : [],
+        wantsNumber ? ownSentences.filter((sentence) => statesFigure(sentence.text)) : [],
+        wantsNumber ? ownSentences.filter((sentence) => statesNumber(sentence.text)) : [],
+        ownSentences,
+      ];
       let pick: ScoredSentence | undefined;
       let pickOverlap = 0;
-      for (const sentences of [numeric, ownSentences]) {
+      let pickGroup = ownSentences;
+      for (const sentences of groups) {
         for (const sentence of sentences) {
           const overlap = overlapScore(partTerms, sentence.text);
-          if (overlap > pickOverlap) [pick, pickOverlap] = [sentence, overlap];
+          if (overlap > pickOverlap) [pick, pickOverlap, pickGroup] = [sentence, overlap, sentences];
         }
         if (pick) break;
       }
-      // Answered already when a chosen sentence of the answering paper shares as much of the part (another paper's answers for that paper).
-      const answers = (sentence: ScoredSentence) => sentence.source === answering && overlapScore(partTerms, sentence.text) >= pickOverlap && (numeric.length === 0 || numeric.includes(sentence));
+      // Answered already when a chosen sentence of the answering paper, of the same group, shares as much of the part (another paper's answers for that paper).
+      const answers = (sentence: ScoredSentence) => sentence.source === answering && overlapScore(partTerms, sentence.text) >= pickOverlap && pickGroup.includes(sentence);
       const answered = chosen.find(answers);
       return answered ? [answered] : pick ? [pick] : [];
     });

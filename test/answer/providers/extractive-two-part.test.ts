@@ -44,6 +44,21 @@ describe('fact answers to a question that asks two things', () => {
     expect(texts.some((text) => text.includes('3 days'))).toBe(true);
   });
 
+  it('answers a part asking for a number with a figure, not with a digit inside a name or a number in words', () => {
+    const SLIMMED = makeSourceWithSentences(
+      1,
+      'idT5: Indonesian Version of Multilingual T5',
+      'The mT5 model was adapted for only one language, Indonesian, resulting in a T5 model with a smaller size. ' +
+        'Our model achieved 77.18% accuracy on sentiment analysis. ' +
+        'It is possible to produce a smaller pre-trained model, reducing the model size by up to 58%.',
+      [0.6, 0.4, 0.2],
+    );
+    const question = 'Multilingual T5 slimmed down to Indonesian: what accuracy did it reach on sentiment analysis, and how much smaller is the model?';
+    const texts = chooseFactSentences({ question, query: question, history: [], sources: [SLIMMED] }).map((sentence) => sentence.text);
+    expect(texts.some((text) => text.includes('77.18%'))).toBe(true);
+    expect(texts.some((text) => text.includes('58%'))).toBe(true);
+  });
+
   it('answers each part of a follow-up from the paper under discussion, not from another source that outscores it', () => {
     const MEMORY = makeSourceWithSentences(
       1,
