@@ -97,6 +97,8 @@ const MAGNITUDE_LETTERS: Record<string, string> = { thousand: 'k', million: 'm',
 function normaliseNotation(text: string): string {
   return text
     .replace(/\$?\\times\$?|×/g, ' x ')
+    // "\times" whose backslash the seed text lost: "MobileNetV2times 1.4", "4times4".
+    .replace(/(\d)times(?![a-z])/g, '$1 x ')
     .replace(/(\d)\s*-?\s*(thousand|million|billion|trillion)\b/g, (_match, digit: string, magnitude: string) => `${digit}${MAGNITUDE_LETTERS[magnitude]}`);
 }
 
