@@ -84,7 +84,7 @@ export async function prepareNameLookup(index: TitledTexts): Promise<void> {
  */
 const withoutDiacritics = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '');
 
-/** Abstracts also write accents in LaTeX ("Nystr\\"om", "{\\'e}"): the letter without its accent, as above. */
+/** Abstracts also write accents in LaTeX (`Nystr\"om`, `{\'e}`): the letter without its accent, as above. */
 const withoutLatexAccents = (text: string) => text.replace(/\{?\\[`'"^~=.]\{?([A-Za-z])\}?\}?/g, '$1');
 
 const MAGNITUDE_LETTERS: Record<string, string> = { thousand: 'k', million: 'm', billion: 'b', trillion: 't' };
@@ -463,17 +463,18 @@ export function namesMissingFromCorpus(asked: string, index: TitledTexts): Unkno
 function namesMissingFromFolded(question: string, index: TitledTexts): UnknownName[] {
   const missing: UnknownName[] = [];
   const seen = new Set<string>();
-  const allPhrases = capitalisedPhrases(question);
+  // Each capitalised phrase with the version written after it, if any ("Speech Commands" → "v2").
+  const versionOf = new Map(capitalisedPhrases(question).map((phrase) => [phrase, versionAfter(question, phrase)]));
   const phrases: string[] = [];
-  for (const phrase of allPhrases) {
+  for (const [phrase, version] of versionOf) {
     if (inCorpus(phrase, index)) continue;
-    if (!initialsInCorpus(phrase, versionAfter(question, phrase), index)) phrases.push(phrase);
+    if (!initialsInCorpus(phrase, version, index)) phrases.push(phrase);
     // Written in full where the abstracts use its initials, its words are not names of their own ("Range" in "Long Range Arena").
     else for (const word of phrase.split(' ')) seen.add(word);
   }
   for (const phrase of phrases) {
     seen.add(phrase);
-    const version = versionAfter(question, phrase);
+    const version = versionOf.get(phrase);
     missing.push({ name: version === undefined ? phrase : `${phrase} ${version}`, offset: question.indexOf(phrase) });
   }
   for (const found of spacedVersionNames(question)) {
@@ -481,7 +482,7 @@ function namesMissingFromFolded(question: string, index: TitledTexts): UnknownNa
     // The version is no name of its own ("III" in "DeiT III", "V2" in "ConvNeXt V2").
     seen.add(version);
     // "Speech Commands v2": the version belongs to the whole capitalised phrase, not its last word.
-    const phrase = allPhrases.find((candidate) => candidate.endsWith(` ${word}`) && versionAfter(question, candidate) === version);
+    const phrase = [...versionOf].find(([candidate, after]) => candidate.endsWith(` ${word}`) && after === version)?.[0];
     const versioned = phrase === undefined ? found : { name: `${phrase} ${version}`, offset: question.indexOf(phrase) };
     if (inCorpus(versioned.name, index) || (phrase !== undefined && (phrases.includes(phrase) || initialsInCorpus(phrase, version, index)))) {
       seen.add(word);

@@ -1,7 +1,7 @@
 import { analyze } from '../../text/terms.ts';
 import { selectListed } from '../list-selection.ts';
 import { CANNOT_ANSWER } from '../prompts.ts';
-import { askedThing, askedWords, askingClause, askingParts, asksForComparison, countedQuantity, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesFigure, statesNumber, withoutContrasts } from '../question-analysis.ts';
+import { askedThing, askedWords, askingClause, askingParts, asksForComparison, asksForEvaluationSetting, asksForNames, asksForPapers, asksForQuantity, countedQuantity, isFollowUp, namesStated, specificNames, statesComparison, statesEvaluationSetting, statesFigure, statesNumber, withoutContrasts } from '../question-analysis.ts';
 import type { AnswerProvider, AnswerSource, GenerationInput } from '../types.ts';
 
 export interface ScoredSentence {

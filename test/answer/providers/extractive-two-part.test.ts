@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { chooseFactSentences } from '../../../src/answer/providers/extractive.ts';
+import type { AnswerSource } from '../../../src/answer/types.ts';
 import { makeSourceWithSentences } from './fixtures.ts';
+
+/** The sentences a standalone question's fact answer quotes. */
+const quoted = (question: string, sources: AnswerSource[]) => chooseFactSentences({ question, query: question, history: [], sources }).map((sentence) => sentence.text);
 
 describe('fact answers to a question that asks two things', () => {
   const PARALLEL = makeSourceWithSentences(
@@ -16,7 +20,7 @@ describe('fact answers to a question that asks two things', () => {
 
   it('quotes the sentence that answers each part', () => {
     const question = 'How many GPUs did the 8.3 billion parameter run use, and what scaling efficiency did it sustain?';
-    const texts = chooseFactSentences({ question, query: question, history: [], sources: [PARALLEL] }).map((sentence) => sentence.text);
+    const texts = quoted(question, [PARALLEL]);
     expect(texts.some((text) => text.includes('512 GPUs'))).toBe(true);
     expect(texts.some((text) => text.includes('76% scaling efficiency'))).toBe(true);
   });
@@ -24,7 +28,7 @@ describe('fact answers to a question that asks two things', () => {
   it('answers "how many" with the sentence that counts that thing, not another sentence with more of the part\'s words and numbers', () => {
     // "GPU" and "scaling" both sit in the efficiency sentence; the count of GPUs does not.
     const question = 'How many GPUs did they scale to, and with what scaling efficiency?';
-    const texts = chooseFactSentences({ question, query: question, history: [], sources: [PARALLEL] }).map((sentence) => sentence.text);
+    const texts = quoted(question, [PARALLEL]);
     expect(texts.some((text) => text.includes('512 GPUs'))).toBe(true);
     expect(texts.some((text) => text.includes('76% scaling efficiency'))).toBe(true);
   });
@@ -39,7 +43,7 @@ describe('fact answers to a question that asks two things', () => {
       [0.5, 0.2, 0.45],
     );
     const question = 'Image transformer trained on ImageNet alone: what top-1 does the reference model get, and how long did training take?';
-    const texts = chooseFactSentences({ question, query: question, history: [], sources: [DISTILLED] }).map((sentence) => sentence.text);
+    const texts = quoted(question, [DISTILLED]);
     expect(texts.some((text) => text.includes('83.1%'))).toBe(true);
     expect(texts.some((text) => text.includes('3 days'))).toBe(true);
   });
@@ -54,7 +58,7 @@ describe('fact answers to a question that asks two things', () => {
       [0.6, 0.4, 0.2],
     );
     const question = 'Multilingual T5 slimmed down to Indonesian: what accuracy did it reach on sentiment analysis, and how much smaller is the model?';
-    const texts = chooseFactSentences({ question, query: question, history: [], sources: [SLIMMED] }).map((sentence) => sentence.text);
+    const texts = quoted(question, [SLIMMED]);
     expect(texts.some((text) => text.includes('77.18%'))).toBe(true);
     expect(texts.some((text) => text.includes('58%'))).toBe(true);
   });
