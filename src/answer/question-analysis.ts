@@ -1,4 +1,5 @@
 import { analyze } from '../text/terms.ts';
+import { escapeRegExp } from '../util/escape-reg-exp.ts';
 
 /**
  * Cheap, model-free reading of a question: does it ask for a list of papers, does it lean
@@ -219,7 +220,7 @@ const HOW_LONG_TAKEN = /\bhow (?:long|much time)\b[^?.!]*?\b(?:take|took|taken|t
  */
 export function countedQuantity(question: string): RegExp | undefined {
   const counted = HOW_MANY.exec(question)?.[1]?.split(/\s+/).pop()?.toLowerCase();
-  const unit = counted ? `${counted.replace(/(?<=[a-z]{3})(?<!s)s$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:e?s)?` : HOW_LONG_TAKEN.test(question) ? DURATION_UNITS : undefined;
+  const unit = counted ? `${escapeRegExp(counted.replace(/(?<=[a-z]{3})(?<!s)s$/, ''))}(?:e?s)?` : HOW_LONG_TAKEN.test(question) ? DURATION_UNITS : undefined;
   return unit === undefined ? undefined : new RegExp(`(?<![\\w.])${NUMBER}[\\s-]*(?:[\\w-]+\\s+){0,2}?${unit}\\b`, 'i');
 }
 

@@ -1,5 +1,6 @@
 import { englishWords } from '../text/english-words.ts';
 import { analyze, analyzeUncached } from '../text/terms.ts';
+import { escapeRegExp } from '../util/escape-reg-exp.ts';
 import { SlicedDerivation } from '../util/sliced-derivation.ts';
 import { asksForQuantity, specificNames } from './question-analysis.ts';
 
@@ -101,8 +102,6 @@ function normaliseNotation(text: string): string {
     .replace(/(\d)times(?![a-z])/g, '$1 x ')
     .replace(/(\d)\s*-?\s*(thousand|million|billion|trillion)\b/g, (_match, digit: string, magnitude: string) => `${digit}${MAGNITUDE_LETTERS[magnitude]}`);
 }
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** "Q-Former" → ["q", "former"]: letter runs and numbers, the separators dropped. */
 function nameParts(name: string): string[] {
@@ -466,11 +465,15 @@ function namesMissingFromFolded(question: string, index: TitledTexts): UnknownNa
   // Each capitalised phrase with the version written after it, if any ("Speech Commands" → "v2").
   const versionOf = new Map(capitalisedPhrases(question).map((phrase) => [phrase, versionAfter(question, phrase)]));
   const phrases: string[] = [];
+  const byInitials = new Set<string>();
   for (const [phrase, version] of versionOf) {
     if (inCorpus(phrase, index)) continue;
     if (!initialsInCorpus(phrase, version, index)) phrases.push(phrase);
-    // Written in full where the abstracts use its initials, its words are not names of their own ("Range" in "Long Range Arena").
-    else for (const word of phrase.split(' ')) seen.add(word);
+    else {
+      byInitials.add(phrase);
+      // Written in full where the abstracts use its initials, its words are not names of their own ("Range" in "Long Range Arena").
+      for (const word of phrase.split(' ')) seen.add(word);
+    }
   }
   for (const phrase of phrases) {
     seen.add(phrase);
@@ -484,7 +487,7 @@ function namesMissingFromFolded(question: string, index: TitledTexts): UnknownNa
     // "Speech Commands v2": the version belongs to the whole capitalised phrase, not its last word.
     const phrase = [...versionOf].find(([candidate, after]) => candidate.endsWith(` ${word}`) && after === version)?.[0];
     const versioned = phrase === undefined ? found : { name: `${phrase} ${version}`, offset: question.indexOf(phrase) };
-    if (inCorpus(versioned.name, index) || (phrase !== undefined && (phrases.includes(phrase) || initialsInCorpus(phrase, version, index)))) {
+    if (inCorpus(versioned.name, index) || (phrase !== undefined && (phrases.includes(phrase) || byInitials.has(phrase)))) {
       seen.add(word);
       continue;
     }

@@ -6,6 +6,7 @@ import type { AnswerSource } from '../types.ts';
 import { isGivenAsExample, isVersionedName, namesMissingFromCorpus, type UnknownName } from '../unknown-names.ts';
 import { NOT_STATED_THRESHOLD } from './not-stated-threshold.ts';
 import { NOT_STATED, type ColumnKind, type EvidenceSpan, type TableCell } from './types.ts';
+import { escapeRegExp } from '../../util/escape-reg-exp.ts';
 
 /** One paper as a column's extractor sees it: its sentences and how similar each is to the column's question. */
 export interface PaperEvidence {
@@ -157,7 +158,6 @@ export function judgeQuestion(evidence: PaperEvidence, question: string): Questi
   return { bestScore: chosen[0]?.score ?? -Infinity, missingNames: namesThePaperLacks(question, paper), lacksAskedNumber, chosen: quoted };
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Names the question is about that this paper never mentions, by the refusal's rule (see
