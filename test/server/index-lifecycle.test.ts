@@ -21,6 +21,16 @@ async function libraryOn(dataDir: string, seedsDir: string, logger: LibraryLogge
   return library;
 }
 
+async function waitUntilDead(pid: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return;
+    if (Date.now() > deadline) throw new Error(`process ${pid} still alive ${timeoutMs} ms after SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('index lifecycle', () => {
   it.each([
     ['a truncated vector file', (folder: string) => fs.truncate(path.join(folder, 'vectors', 'hnswlib.index'), 10)],
@@ -73,8 +83,12 @@ describe('index lifecycle', () => {
         }
       });
     });
+    const lockHolder = Number(await fs.readFile(path.join(dataDir, 'build.lock'), 'utf8'));
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
+    // tsx exits before the node process it ran (the lock holder) has died: a dying process
+    // still holds the lock, so wait until it is gone or a zombie.
+    await waitUntilDead(lockHolder);
     const directory = new IndexDirectory(dataDir);
     expect(await directory.current()).toBe(before.index.id);
     const index = await loadIndex(before.index.id, new TestHashingEmbeddings());
