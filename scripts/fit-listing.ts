@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCommand } from '../src/cli/console-logger.ts';
 import { PROJECT_ROOT } from '../src/config.ts';
-import { DEFAULT_ASK_K } from '../src/server/api/schemas.ts';
+import { DEFAULT_ASK_K } from '../src/answer/ask-request-schema.ts';
 import { LISTING_FEATURES, listingFeatures, MAX_LISTED_PAPERS } from '../src/answer/list-selection.ts';
 import { assignFolds, fitLogistic, predict, type LogisticModel } from './fitting/logistic.ts';
 import { withFitContext } from './fitting/fit-context.ts';

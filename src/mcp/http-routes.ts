@@ -1,12 +1,11 @@
 import { Router, type Response } from 'express';
-import type { HttpError } from '../server/api/errors.ts';
 import type { McpDependencies } from './server.ts';
 
 /** JSON-RPC's "server error" range: HTTP-level failures have no request id to answer. */
 const JSON_RPC_SERVER_ERROR = -32000;
 
 /** Errors on /mcp as JSON-RPC error objects, which MCP clients report with their message. */
-export function sendJsonRpcError(response: Response, error: Pick<HttpError, 'status' | 'message'>): void {
+export function sendJsonRpcError(response: Response, error: { status: number; message: string }): void {
   response.status(error.status).json({ jsonrpc: '2.0', error: { code: JSON_RPC_SERVER_ERROR, message: error.message }, id: null });
 }
 

@@ -1,7 +1,12 @@
 import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import type { RequestHandler } from 'express';
-import type { RebindingAllowList } from '../server/http/exposure.ts';
 import { sendJsonRpcError } from './http-routes.ts';
+
+/** Which Host and Origin headers /mcp accepts (DNS-rebinding protection). */
+export interface RebindingAllowList {
+  allowedHosts: string[];
+  allowedOrigins: string[];
+}
 
 /**
  * DNS-rebinding protection for /mcp: the SDK's Host check (hostname, port-agnostic), then the

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CITATION_FORMATS } from '../bibliography/export.ts';
-import { askRequestSchema, filtersSchema, paperIdSchema, searchRequestSchema } from '../server/api/schemas.ts';
+import { askRequestSchema } from '../answer/ask-request-schema.ts';
+import { filtersSchema, paperIdSchema, searchRequestSchema } from '../retrieval/search-request-schema.ts';
 
 const filters = filtersSchema
   .optional()

@@ -3,7 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import packageJson from '../../package.json' with { type: 'json' };
 import { answerWithSources } from '../answer/sources-list.ts';
 import { IndexNotReadyError } from '../errors.ts';
-import { DEFAULT_ASK_K } from '../server/api/schemas.ts';
+import { DEFAULT_ASK_K } from '../answer/ask-request-schema.ts';
 import type { AskService } from '../answer/types.ts';
 import { describePaper, paperMetadata } from '../retrieval/paper-metadata.ts';
 import type { Paper } from '../corpus/types.ts';

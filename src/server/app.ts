@@ -18,7 +18,7 @@ import { tableRoutes } from './api/table.ts';
 import { mapRoutes } from './api/map.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { requireBearerToken } from './http/bearer-token.ts';
-import type { RebindingAllowList } from './http/exposure.ts';
+import type { RebindingAllowList } from '../mcp/rebinding-protection.ts';
 import { createMetrics } from './metrics.ts';
 import { sendOpenAiError } from './openai/errors.ts';
 import { openAiRoutes } from './openai/routes.ts';

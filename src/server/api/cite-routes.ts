@@ -4,7 +4,7 @@ import { CITATION_FORMATS, CITATION_MEDIA, formatBibliography, type CitationForm
 import type { Paper } from '../../corpus/types.ts';
 import { IndexNotReadyError, NotFoundError } from '../../errors.ts';
 import type { SearchService } from '../../retrieval/types.ts';
-import { paperIdSchema } from './schemas.ts';
+import { paperIdSchema } from '../../retrieval/search-request-schema.ts';
 
 const format = z.enum(CITATION_FORMATS);
 

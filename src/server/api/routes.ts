@@ -4,7 +4,8 @@ import type { PaperFilters, SearchService } from '../../retrieval/types.ts';
 import type { AppDependencies } from '../dependencies.ts';
 import { clientSignal } from '../http/client-signal.ts';
 import { errorCode, sendError } from './errors.ts';
-import { askRequestSchema, paperIdSchema, searchRequestSchema } from './schemas.ts';
+import { askRequestSchema } from '../../answer/ask-request-schema.ts';
+import { paperIdSchema, searchRequestSchema } from '../../retrieval/search-request-schema.ts';
 import { SseWriter, wantsEventStream } from './sse.ts';
 
 /** What an answer or a search was limited to, for the UI's scope chip. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { paperMetadata } from '../../retrieval/paper-metadata.ts';
 import type { SearchService } from '../../retrieval/types.ts';
 import { sendError } from './errors.ts';
-import { paperIdSchema } from './schemas.ts';
+import { paperIdSchema } from '../../retrieval/search-request-schema.ts';
 
 export const similarQuerySchema = z.object({
   k: z.coerce.number().int().min(1).max(50).default(10),

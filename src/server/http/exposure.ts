@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import type { Config } from '../../config.ts';
 import { ConfigError } from '../../errors.ts';
+import type { RebindingAllowList } from '../../mcp/rebinding-protection.ts';
 
 /** Host names a loopback client uses; always allowed (a rebinding page never carries them). */
 const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
@@ -40,12 +41,6 @@ function namesForHost(host: string): string[] {
     .flat()
     .flatMap((address) => (address && !address.internal ? [address.address.split('%')[0] ?? address.address] : []));
   return [os.hostname(), ...addresses];
-}
-
-/** Which Host and Origin headers /mcp accepts (DNS-rebinding protection). */
-export interface RebindingAllowList {
-  allowedHosts: string[];
-  allowedOrigins: string[];
 }
 
 /** How the server is reachable, decided once at start from HOST and the access settings. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatTurn } from '../../answer/types.ts';
-import { askRequestSchema, chatTurnSchema } from '../api/schemas.ts';
+import { askRequestSchema, chatTurnSchema } from '../../answer/ask-request-schema.ts';
 import type { AskRequest } from '../../answer/types.ts';
 
 /** The one model this server offers. Any requested model name is answered by it, since clients often send a default. */

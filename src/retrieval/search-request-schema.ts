@@ -1,9 +1,14 @@
 import { z } from 'zod';
 
-/** How many papers an answer draws on unless the caller says otherwise. */
-export const DEFAULT_ASK_K = 6;
+/**
+ * What a search request may hold, checked wherever one arrives (HTTP `/api/search`, MCP tools).
+ * It describes `SearchService`, so it lives beside it; the transports above only import it.
+ */
 
-const paperIds = z.array(z.string().min(1).max(200)).min(1).max(50);
+export const paperIdSchema = z.string().min(1).max(200);
+
+/** A user's own selection of papers to search or answer from. */
+export const paperIdsSchema = z.array(paperIdSchema).min(1).max(50);
 
 const year = z.number().int().min(1800).max(2100);
 const names = z.array(z.string().trim().min(1).max(200)).min(1).max(20);
@@ -24,25 +29,9 @@ export const searchRequestSchema = z
   .object({
     query: z.string().trim().min(1, 'must not be empty').max(1000),
     k: z.number().int().min(1).max(50).default(10),
-    paperIds: paperIds.optional(),
+    paperIds: paperIdsSchema.optional(),
     filters: filtersSchema.optional(),
   })
   .strict();
-
-export const chatTurnSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string().max(20000) }).strict();
-
-export const askRequestSchema = z
-  .object({
-    question: z.string().trim().min(1, 'must not be empty').max(2000),
-    history: z.array(chatTurnSchema).max(50).default([]),
-    k: z.number().int().min(1).max(20).default(DEFAULT_ASK_K),
-    paperIds: paperIds.optional(),
-    filters: filtersSchema.optional(),
-    stream: z.boolean().default(false),
-  })
-  .strict();
-
-export const paperIdSchema = z.string().min(1).max(200);
 
 export type SearchRequest = z.infer<typeof searchRequestSchema>;
-export type AskRequestBody = z.infer<typeof askRequestSchema>;
