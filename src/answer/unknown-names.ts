@@ -529,7 +529,9 @@ export function isVersionedName(name: string): boolean {
 /** Every name-shaped token of a question: mixed case, digits, capitalised words and compounds, acronyms. */
 const namesIn = (question: string) => [...specificNames(question).map((name) => name.replace(/'s$/i, '')), ...capitalisedCompounds(question), ...acronyms(question).map((acronym) => acronym.name)];
 
-const EXAMPLE_CUES = 'e\\.g\\.|i\\.e\\.|such as|like|for example|for instance|including|than|vs\\.?|versus|compared (?:with|to)';
+// Set aside as well: a name the asker excludes or points past ("not X: I mean…", "other than X",
+// "unlike X", "similar in spirit to X").
+const EXAMPLE_CUES = 'e\\.g\\.|i\\.e\\.|such as|like|for example|for instance|including|than|vs\\.?|versus|compared (?:with|to)|not|unlike|besides|aside from|apart from|instead of|except(?: for)?|similar(?: in \\w+)? to|in the (?:spirit|vein|style) of';
 const SETTING_CUES = 'over|on|using|via|with';
 const CUE_ENDING = '\\s*(?:the\\s+|a\\s+|an\\s+|stock\\s+|plain\\s+|vanilla\\s+|standard\\s+)?$';
 const EXAMPLE_BEFORE = new RegExp(`\\b(?:${EXAMPLE_CUES})${CUE_ENDING}`, 'i');
@@ -544,6 +546,8 @@ const COORDINATED_NAMES = /(?:[A-Za-z0-9][\w.+-]*(?:\s*,\s*(?:(?:or|and)\s+)?|\s
  */
 export function isGivenAsExample(question: string, name: UnknownName, options: { search?: boolean } = {}): boolean {
   const before = question.slice(Math.max(0, name.offset - 60), name.offset);
+  // "SparseGPT aside, which study…": the cue follows the name.
+  if (/^(?:'s)?\s+aside\b/i.test(question.slice(name.offset + name.name.length))) return true;
   // A name listed after another shares its role: "such as X or Y", "than X and Y".
   const cueEnded = before.replace(COORDINATED_NAMES, '');
   // "How does Linformer compare with X?": both sides of the comparison are its subject ("faster compared with X" sets X as the baseline).

@@ -273,6 +273,15 @@ describe('isGivenAsExample', () => {
     // Both sides of "how does A compare with B" are its subject; "compared with B" sets a baseline.
     ['How does Gopher compare with Zephyrus on long inputs?', 'Zephyrus', false],
     ['How much faster is it compared with Zephyrus?', 'Zephyrus', true],
+    // A name the asker excludes or points past is not what the question is about.
+    ['Not Zephyrus: the later model that reads whole books. How long a context does it take?', 'Zephyrus', true],
+    ['Other than Zephyrus, which pruning method keeps accuracy at 50 % sparsity?', 'Zephyrus', true],
+    ['Unlike Zephyrus, which detector needs no anchor boxes?', 'Zephyrus', true],
+    ['Similar in spirit to Zephyrus, which model drafts several tokens at once?', 'Zephyrus', true],
+    ['Instead of Zephyrus, what did they distil from?', 'Zephyrus', true],
+    ["Zephyrus aside, which study prunes weights in one shot?", 'Zephyrus', true],
+    // "not" after the name is no cue: the question is still about it.
+    ['Why does Zephyrus not need a reward model?', 'Zephyrus', false],
   ])('%s: %s → %s', (question, name, expected) => {
     expect(isGivenAsExample(question, { name, offset: question.indexOf(name) })).toBe(expected);
   });
