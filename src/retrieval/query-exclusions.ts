@@ -12,14 +12,24 @@ const EXCLUSION_SENTENCE = /^(?:please\s+)?(?:exclude|excluding|leave\s+out|leav
 /** An exclusion inside a sentence, up to the next clause boundary: "…, excluding surveys,". */
 const EXCLUSION_CLAUSE = /[,;(]\s*(?:but\s+)?(?:excluding|leaving\s+out|not\s+counting|except(?:\s+for)?|(?:and\s+)?(?:do\s+not|don't)\s+(?:include|count))\b[^,;.?!)]*[)]?/gi;
 
+/**
+ * In a request for several papers ("Which papers…?", "Which surveys…?"), a contrast states what
+ * to leave out ("…, rather than general vision-language models that can also caption?"), up to
+ * the end of its sentence. Elsewhere it describes the one paper sought and stays (see above).
+ */
+const SEVERAL_PAPERS = /^\s*(?:which|what)\s+(?:papers|studies|surveys|reviews|works|articles|publications)\b/i;
+const CONTRAST_CLAUSE = /,?\s*\b(?:rather\s+than|as\s+opposed\s+to)\b[^.?!;]*/gi;
+
 /** Fewer content words than this left over means the exclusion was the query: keep it whole. */
 const MIN_WORDS_LEFT = 3;
 
 export function withoutExclusions(query: string): string {
   const sentences = query.split(/(?<=[.?!;])\s+/);
+  const severalPapers = SEVERAL_PAPERS.test(query);
   const kept = sentences.filter((sentence) => !EXCLUSION_SENTENCE.test(sentence.trim()));
   // Nothing excluded: the query as typed (the embedding cache is keyed by it).
-  if (kept.length === sentences.length && query.search(EXCLUSION_CLAUSE) < 0) return query;
-  const stripped = kept.join(' ').replace(EXCLUSION_CLAUSE, '').replace(/\s+([,.?!;])/g, '$1').trim();
+  if (kept.length === sentences.length && query.search(EXCLUSION_CLAUSE) < 0 && !(severalPapers && query.search(CONTRAST_CLAUSE) >= 0)) return query;
+  const withoutClauses = kept.join(' ').replace(EXCLUSION_CLAUSE, '');
+  const stripped = (severalPapers ? withoutClauses.replace(CONTRAST_CLAUSE, '') : withoutClauses).replace(/\s+([,.?!;])/g, '$1').trim();
   return stripped.split(/\s+/).filter((word) => /[a-z]{3,}/i.test(word)).length >= MIN_WORDS_LEFT ? stripped : query;
 }

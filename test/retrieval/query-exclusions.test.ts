@@ -19,6 +19,14 @@ describe('withoutExclusions', () => {
     expect(withoutExclusions('How do models decide which tokens to skip?')).toBe('How do models decide which tokens to skip?');
   });
 
+  it('drops a contrast in a request for several papers: it says what to leave out', () => {
+    expect(withoutExclusions('Which papers caption photos with a dedicated model, rather than general chat models that can also caption?')).toBe('Which papers caption photos with a dedicated model?');
+    expect(withoutExclusions('Which surveys cover speech models, as opposed to vision or text in general? Count reviews too.')).toBe('Which surveys cover speech models? Count reviews too.');
+    // A request for one paper keeps it (its abstract usually states the contrast).
+    const single = 'Which paper tokenizes images into segments rather than square patches?';
+    expect(withoutExclusions(single)).toBe(single);
+  });
+
   it('keeps a query that is nothing but an exclusion', () => {
     expect(withoutExclusions('Exclude surveys.')).toBe('Exclude surveys.');
   });
