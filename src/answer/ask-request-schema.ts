@@ -21,5 +21,3 @@ export const askRequestSchema = z
     stream: z.boolean().default(false),
   })
   .strict();
-
-export type AskRequestBody = z.infer<typeof askRequestSchema>;

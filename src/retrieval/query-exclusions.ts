@@ -2,8 +2,9 @@
  * A query may say what it does not want: "Which papers speed up vision transformers by
  * pruning tokens? Exclude vision-language models and new backbones." Searched for, those
  * words find exactly the papers the asker ruled out, so the clause is dropped before search.
- * Only explicit exclusions count: "instead of square patches" or "rather than text commands"
- * describe the wanted paper (its abstract usually states the contrast) and stay.
+ * Explicit exclusions count anywhere; a contrast ("rather than …") only in a request for several
+ * papers. In a search for one paper, "instead of square patches" or "rather than text commands"
+ * describe it (its abstract usually states the contrast) and stay.
  */
 
 /** A sentence that opens with an exclusion ("Exclude…", "Leave out…", "Don't count…"). */
@@ -12,11 +13,7 @@ const EXCLUSION_SENTENCE = /^(?:please\s+)?(?:exclude|excluding|leave\s+out|leav
 /** An exclusion inside a sentence, up to the next clause boundary: "…, excluding surveys,". */
 const EXCLUSION_CLAUSE = /[,;(]\s*(?:but\s+)?(?:excluding|leaving\s+out|not\s+counting|except(?:\s+for)?|(?:and\s+)?(?:do\s+not|don't)\s+(?:include|count))\b[^,;.?!)]*[)]?/gi;
 
-/**
- * In a request for several papers ("Which papers…?", "Which surveys…?"), a contrast states what
- * to leave out ("…, rather than general vision-language models that can also caption?"), up to
- * the end of its sentence. Elsewhere it describes the one paper sought and stays (see above).
- */
+/** The contrast runs to the end of its sentence: "…, rather than general vision-language models that can also caption?". */
 const SEVERAL_PAPERS = /^\s*(?:which|what)\s+(?:papers|studies|surveys|reviews|works|articles|publications)\b/i;
 const CONTRAST_CLAUSE = /,?\s*\b(?:rather\s+than|as\s+opposed\s+to)\b[^.?!;]*/gi;
 

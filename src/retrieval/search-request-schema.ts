@@ -33,5 +33,3 @@ export const searchRequestSchema = z
     filters: filtersSchema.optional(),
   })
   .strict();
-
-export type SearchRequest = z.infer<typeof searchRequestSchema>;
