@@ -13,9 +13,16 @@ const EXCLUSION_SENTENCE = /^(?:please\s+)?(?:exclude|excluding|leave\s+out|leav
 /** An exclusion inside a sentence, up to the next clause boundary: "…, excluding surveys,". */
 const EXCLUSION_CLAUSE = /[,;(]\s*(?:but\s+)?(?:excluding|leaving\s+out|not\s+counting|except(?:\s+for)?|(?:and\s+)?(?:do\s+not|don't)\s+(?:include|count))\b[^,;.?!)]*[)]?/gi;
 
-/** The contrast runs to the end of its sentence: "…, rather than general vision-language models that can also caption?". */
+/** "Which papers…?", "Which surveys…?": a request for several papers, where a contrast says what to leave out. */
 const SEVERAL_PAPERS = /^\s*(?:which|what)\s+(?:papers|studies|surveys|reviews|works|articles|publications)\b/i;
-const CONTRAST_CLAUSE = /,?\s*\b(?:rather\s+than|as\s+opposed\s+to)\b[^.?!;]*/gi;
+
+/**
+ * The contrast runs to the end of its sentence ("…, rather than general vision-language models
+ * that can also caption?"), through the commas of a list ("rather than code, images or graphs"),
+ * but not past a comma that takes the main clause up again ("…, rather than pruning, to obtain
+ * compact vision transformers?").
+ */
+const CONTRAST_CLAUSE = /,?\s*\b(?:rather\s+than|as\s+opposed\s+to)\b(?:[^.?!;,]|,(?!\s*(?:to|for|in|on|with|by|so|which|that|while|using|when|where|because)\b))*/gi;
 
 /** Fewer content words than this left over means the exclusion was the query: keep it whole. */
 const MIN_WORDS_LEFT = 3;

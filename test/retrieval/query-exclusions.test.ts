@@ -22,6 +22,9 @@ describe('withoutExclusions', () => {
   it('drops a contrast in a request for several papers: it says what to leave out', () => {
     expect(withoutExclusions('Which papers caption photos with a dedicated model, rather than general chat models that can also caption?')).toBe('Which papers caption photos with a dedicated model?');
     expect(withoutExclusions('Which surveys cover speech models, as opposed to vision or text in general? Count reviews too.')).toBe('Which surveys cover speech models? Count reviews too.');
+    // A list inside the contrast goes with it; a comma that takes the main clause up again ends it.
+    expect(withoutExclusions('Which papers rank text passages with language models, rather than retrieving code, images or graphs?')).toBe('Which papers rank text passages with language models?');
+    expect(withoutExclusions('Which papers use distillation, rather than pruning, to obtain compact vision transformers?')).toBe('Which papers use distillation, to obtain compact vision transformers?');
     // A request for one paper keeps it (its abstract usually states the contrast).
     const single = 'Which paper tokenizes images into segments rather than square patches?';
     expect(withoutExclusions(single)).toBe(single);
