@@ -197,14 +197,15 @@ export function namesStated(sentence: string, asked: ReadonlySet<string>): numbe
 }
 
 /** Numbers written as words: "a four-stage distillation", "thirteen tasks", "twice as fast". */
-const NUMBER_WORDS = /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|twice|double|triple|half)\b/i;
+const NUMBER_WORD_LIST = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|twice|double|triple|half';
+const NUMBER_WORDS = new RegExp(`\\b(?:${NUMBER_WORD_LIST})\\b`, 'i');
 
 /** Whether a sentence states a number, in digits or in words. */
 export function statesNumber(sentence: string): boolean {
   return /\d/.test(sentence) || NUMBER_WORDS.test(sentence);
 }
 
-const NUMBER = `(?:\\d[\\d,.]*\\s*[kKmMbB]?|${NUMBER_WORDS.source.slice(5, -3)})`;
+const NUMBER = `(?:\\d[\\d,.]*\\s*[kKmMbB]?|${NUMBER_WORD_LIST})`;
 /** What a duration is stated in: "in less than 3 days", "2,048 TPU-hours". */
 const DURATION_UNITS = '(?:(?:gpu|tpu)[- ]?)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)';
 /** What ends the counted noun phrase of "how many …": the verb or a preposition after it, or the clause's end. */

@@ -1,6 +1,7 @@
 import { englishWords } from '../text/english-words.ts';
 import { analyze, analyzeUncached } from '../text/terms.ts';
 import { escapeRegExp } from '../util/escape-reg-exp.ts';
+import { withoutDiacritics } from '../util/without-diacritics.ts';
 import { SlicedDerivation } from '../util/sliced-derivation.ts';
 import { asksForQuantity, specificNames } from './question-analysis.ts';
 
@@ -78,14 +79,7 @@ export async function prepareNameLookup(index: TitledTexts): Promise<void> {
   englishWords.load();
 }
 
-/**
- * "Nyströmformer" → "Nystromformer": the name check reads letters a–z, and askers and
- * abstracts drop or keep accents independently. A precomposed letter keeps its place, so
- * offsets into the question still hold.
- */
-const withoutDiacritics = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '');
-
-/** Abstracts also write accents in LaTeX (`Nystr\"om`, `{\'e}`): the letter without its accent, as above. */
+/** Abstracts also write accents in LaTeX (`Nystr\"om`, `{\'e}`): the letter without its accent, as `withoutDiacritics` does for Unicode ones. */
 const withoutLatexAccents = (text: string) => text.replace(/\{?\\[`'"^~=.]\{?([A-Za-z])\}?\}?/g, '$1');
 
 const MAGNITUDE_LETTERS: Record<string, string> = { thousand: 'k', million: 'm', billion: 'b', trillion: 't' };
@@ -451,6 +445,10 @@ export interface UnknownName {
   offset: number;
 }
 
+/**
+ * The name check reads letters a–z: accents are dropped first. A precomposed letter keeps its
+ * place, so the offsets still point into the question as asked.
+ */
 export function namesMissingFromCorpus(asked: string, index: TitledTexts): UnknownName[] {
   const question = withoutDiacritics(asked.normalize('NFC'));
   const missing = namesMissingFromFolded(question, index);

@@ -1,12 +1,13 @@
 import type { Paper } from '../corpus/types.ts';
 import { splitName } from './names.ts';
+import { withoutDiacritics } from '../util/without-diacritics.ts';
 
 /** Title words that make poor keys ("a", "the", "on"): the first other word is used. */
 const SKIPPED_TITLE_WORDS = new Set(['a', 'an', 'the', 'on', 'of', 'in', 'for', 'to', 'and', 'with', 'towards', 'toward', 'via', 'from', 'by', 'at', 'is', 'are']);
 
 /** Letters and digits only, accents folded: `Müller` → `muller`, `GPT-4` → `gpt4`. */
 function keyPart(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return withoutDiacritics(text).toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 function titleWords(title: string): string[] {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { withoutDiacritics } from '../util/without-diacritics.ts';
 
 /**
  * The key under which seed entries are considered the same paper. Dumps of the same page differ
@@ -38,10 +39,8 @@ export function paperIdFromTitle(title: string): string {
 }
 
 function slugFrom(normalised: string): string {
-  const asciiWords = normalised
-    // Drop accents so "Éclair" slugs as "eclair" instead of losing the letter.
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+  // Accents dropped so "Éclair" slugs as "eclair" instead of losing the letter.
+  const asciiWords = withoutDiacritics(normalised)
     .split(' ')
     .map((word) => word.replace(/[^a-z0-9]/g, ''))
     .filter((word) => word.length > 0);

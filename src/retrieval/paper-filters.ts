@@ -1,4 +1,5 @@
 import type { Paper } from '../corpus/types.ts';
+import { withoutDiacritics } from '../util/without-diacritics.ts';
 
 /** Metadata restrictions on which papers a search or an answer may use. */
 export interface PaperFilters {
@@ -17,7 +18,7 @@ export function hasFilters(filters: PaperFilters | undefined): filters is PaperF
   return filters.yearFrom !== undefined || filters.yearTo !== undefined || (filters.authors?.length ?? 0) > 0 || (filters.tags?.length ?? 0) > 0 || Boolean(filters.source);
 }
 
-const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+const fold = (text: string) => withoutDiacritics(text).toLowerCase();
 
 /**
  * Whether a paper passes every given filter. A paper whose year is unknown is outside any year

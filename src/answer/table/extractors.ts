@@ -158,7 +158,6 @@ export function judgeQuestion(evidence: PaperEvidence, question: string): Questi
   return { bestScore: chosen[0]?.score ?? -Infinity, missingNames: namesThePaperLacks(question, paper), lacksAskedNumber, chosen: quoted };
 }
 
-
 /**
  * Names the question is about that this paper never mentions, by the refusal's rule (see
  * refusal.ts): names given as an example or setting do not count, and the question is not
